@@ -1,0 +1,1 @@
+"""Site-wide infrastructure: health checks, security headers, cache, logging, demo seeding."""

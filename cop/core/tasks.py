@@ -1,0 +1,24 @@
+"""Periodic site-wide jobs (scheduled in ``settings.CELERY_BEAT_SCHEDULE``)."""
+
+from __future__ import annotations
+
+import socket
+
+from celery import shared_task
+
+
+@shared_task(acks_late=True, time_limit=30)
+def record_heartbeat_task() -> None:
+    """Record that a worker is alive and running scheduled jobs."""
+    from cop.core.services import heartbeat_record
+
+    heartbeat_record(worker=socket.gethostname())
+
+
+@shared_task(acks_late=True, time_limit=600)
+def clear_expired_sessions_task() -> None:
+    """Delete expired sessions: sign-in state is kept no longer than it is valid."""
+    from django.contrib.sessions.models import Session
+    from django.utils import timezone
+
+    Session.objects.filter(expire_date__lt=timezone.now()).delete()

@@ -1,0 +1,1 @@
+"""Editor-curated pages: home, privacy guides, checklists, working groups and events."""

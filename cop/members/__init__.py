@@ -1,0 +1,1 @@
+"""Members: accounts, profiles, organisations, memberships and roles."""

@@ -1,0 +1,1 @@
+"""Settings: ``base`` defines everything; ``dev``, ``prod`` and ``test`` are thin overlays."""

@@ -1,0 +1,1 @@
+"""Discussions: spaces, topics, posts, moderation, subscriptions and digests."""

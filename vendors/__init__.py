@@ -1,0 +1,1 @@
+"""Vendors: products, privacy disclosures, roadmaps and comparisons."""
