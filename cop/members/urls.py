@@ -1,0 +1,7 @@
+"""Member URLs (``members:``)."""
+
+from django.urls import path  # noqa: F401 - patterns are added per area below
+
+app_name = "members"
+
+urlpatterns: list = []

@@ -1,0 +1,1 @@
+"""Member views, one module per area (accounts, profiles, organisations)."""
