@@ -7,8 +7,11 @@ import logging
 import re
 from typing import Any
 
+_IPV4 = r"\d{1,3}(?:\.\d{1,3}){3}"
+# An IPv6 address, optionally ending in an embedded IPv4 (::ffff:203.0.113.7), or an
+# IPv4 address; an IPv4 may be followed by a :port, which stays.
 _CANDIDATE = re.compile(
-    r"(?<![\w:.])(?:\d{1,3}(?:\.\d{1,3}){3}|[0-9A-Fa-f]{0,4}(?::[0-9A-Fa-f]{0,4}){2,7})(?![\w:.])"
+    rf"(?<![\w:.])(?:[0-9A-Fa-f]{{0,4}}(?::[0-9A-Fa-f]{{0,4}}){{1,7}}(?::{_IPV4})?|{_IPV4})(?![\w.]|:[A-Fa-f])"
 )
 
 

@@ -1,0 +1,77 @@
+# cop: `make run` starts the whole platform, `make test` runs the whole suite.
+#
+# Variables (set on the command line or in the environment):
+#   PYTHON=python3.11        interpreter that creates the virtualenv
+#   PORT=8000                port of the web server (`make run`)
+#   PYTEST_ARGS=...          extra pytest arguments, e.g. PYTEST_ARGS="-k readyz -x"
+#   PYTEST_PARALLEL=...      xdist options of `make test`; PYTEST_PARALLEL= runs serially
+#   DATA_COMMANDS=...        manage.py commands that load reference and demo data
+#   DATABASE_URL, REDIS_URL  PostgreSQL and Redis instead of the embedded default
+
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+PYTHON ?= python3.11
+VENV ?= .venv
+BIN := $(VENV)/bin
+MANAGE := $(BIN)/python manage.py
+PYTEST_ARGS ?=
+# pytest-xdist: one worker per core (at most 4); tests marked xdist_group share one.
+PYTEST_PARALLEL ?= -n auto --maxprocesses 4 --dist loadgroup
+# Both commands are idempotent: a second `make run` neither fails nor duplicates rows.
+DATA_COMMANDS ?= load_privacy_framework seed_demo
+# Rebuilt only when the lock or the project file changes.
+SYNCED := $(VENV)/.cop-synced
+
+.PHONY: help install migrate data run test lint format bench
+
+help:
+	@echo "make run     install, migrate, load data, start web + worker + beat (PORT=$${PORT:-8000})"
+	@echo "make test    run the whole test suite (PYTEST_ARGS=... for extra pytest arguments)"
+	@echo "make lint    ruff check, ruff format --check and mypy (strict)"
+	@echo "make format  ruff check --fix and ruff format"
+	@echo "make bench   run the benchmarks in tests/bench"
+
+$(BIN)/python:
+	@$(PYTHON) -m venv $(VENV) || { \
+	  echo "Could not create $(VENV) with $(PYTHON). On Debian: apt-get install python3.11-venv" >&2; \
+	  rm -rf $(VENV); exit 1; }
+
+$(BIN)/uv: | $(BIN)/python
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check uv
+
+$(SYNCED): uv.lock pyproject.toml | $(BIN)/uv
+	UV_PROJECT_ENVIRONMENT=$(VENV) $(BIN)/uv sync --locked --inexact
+	@touch $@
+
+install: $(SYNCED)
+
+migrate: install
+	$(MANAGE) migrate --noinput
+
+data: migrate
+	@set -e; for command in $(DATA_COMMANDS); do $(MANAGE) $$command; done
+
+run: data
+	$(MANAGE) run_platform
+
+# pytest's status 5 ("no tests collected") fails like any other.
+test: install
+	@$(BIN)/pytest $(PYTEST_PARALLEL) $(PYTEST_ARGS) || { status=$$?; \
+	  if [ $$status -eq 5 ]; then echo "pytest collected no tests" >&2; fi; exit $$status; }
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy .
+
+format: install
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+bench: install
+	@if ls tests/bench/test_*.py >/dev/null 2>&1; then \
+	  $(BIN)/pytest tests/bench $(PYTEST_ARGS); \
+	else \
+	  echo "No benchmarks in tests/bench yet."; \
+	fi
