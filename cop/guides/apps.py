@@ -5,3 +5,9 @@ class GuidesConfig(AppConfig):
     name = "cop.guides"
     label = "guides"
     verbose_name = "Guides"
+
+    def ready(self) -> None:
+        from cop.core.seeding import SEED_ORDER_GUIDES, seeders
+        from cop.guides.seeding import seed_guides
+
+        seeders.register("guides", seed_guides, order=SEED_ORDER_GUIDES)
