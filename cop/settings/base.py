@@ -68,6 +68,8 @@ INSTALLED_APPS = [
     "django.contrib.sitemaps",
     "django_htmx",
     "csp",
+    "rest_framework",
+    "drf_spectacular",
 ]
 
 MIDDLEWARE = [
@@ -82,6 +84,9 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "allauth.usersessions.middleware.UserSessionsMiddleware",
+    # Elevated roles without MFA are sent to set it up; new code of conduct is accepted.
+    "cop.members.middleware.ElevatedRoleMfaMiddleware",
+    "cop.members.middleware.CodeOfConductMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
 ]
@@ -154,6 +159,13 @@ if CELERY_BROKER_URL.startswith("filesystem"):
         "control_folder": str(VAR_DIR / "broker-control"),
         "store_processed": False,
     }
+    # kombu expects the folders to exist; each process of `make run` may start first.
+    for _folder in CELERY_BROKER_TRANSPORT_OPTIONS.values():
+        if isinstance(_folder, str):
+            Path(_folder).mkdir(parents=True, exist_ok=True)
+    # The filesystem transport has no broadcast, so remote control (inspect, ping,
+    # revoke) cannot work there; workers also start with --without-mingle/--without-gossip.
+    CELERY_WORKER_ENABLE_REMOTE_CONTROL = False
 else:
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         # A message whose worker died unacknowledged is redelivered after this many
@@ -179,7 +191,8 @@ CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     "worker-heartbeat": {
         "task": "cop.core.tasks.record_heartbeat_task",
-        "schedule": timedelta(seconds=60),
+        # Shorter only in tests of the whole platform (tests/cop/core/test_run_platform.py).
+        "schedule": timedelta(seconds=env.int("COP_HEARTBEAT_SECONDS", default=60)),
     },
     "clear-expired-sessions": {
         "task": "cop.core.tasks.clear_expired_sessions_task",
@@ -224,6 +237,35 @@ ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if SITE_URL.startswith("https") else "ht
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "cop"
 USERSESSIONS_TRACK_ACTIVITY = False
+# Accounts (cop.members.adapters): the adapter completes sign-ups and hands allauth a
+# keyed stand-in instead of the client's IP address (rate limits, sessions, e-mails).
+ACCOUNT_ADAPTER = "cop.members.adapters.AccountAdapter"
+ACCOUNT_SIGNUP_FORM_CLASS = "cop.members.forms_accounts.SignupForm"
+ACCOUNT_CHANGE_EMAIL = True  # one address; a new one replaces it once verified
+ACCOUNT_EMAIL_NOTIFICATIONS = True  # tell the member about password/e-mail changes
+ACCOUNT_REAUTHENTICATION_REQUIRED = True  # re-enter the password for e-mail changes
+ACCOUNT_LOGIN_ON_PASSWORD_RESET = False
+COP_SIGNUP_OPEN = env.bool("COP_SIGNUP_OPEN", default=True)
+# Stored in the cache ("ip" means the keyed stand-in for a client; "key" the e-mail).
+ACCOUNT_RATE_LIMITS = {
+    "login": "30/m/ip",
+    "login_failed": "10/m/ip,5/5m/key",
+    "signup": "20/m/ip",
+    "reset_password": "20/m/ip,5/m/key",
+    "reset_password_from_key": "20/m/ip",
+    "confirm_email": "1/3m/key",
+    "change_password": "5/m/user",
+    "manage_email": "10/m/user",
+    "reauthenticate": "10/m/user",
+}
+MFA_RECOVERY_CODE_COUNT = 10
+# Wagtail must never see, set or reset a member's password, and its password-only
+# login is replaced by allauth's (which asks for the second factor).
+WAGTAILUSERS_PASSWORD_ENABLED = False
+WAGTAILUSERS_PASSWORD_REQUIRED = False
+WAGTAIL_PASSWORD_MANAGEMENT_ENABLED = False
+WAGTAIL_PASSWORD_RESET_ENABLED = False
+WAGTAILADMIN_LOGIN_URL = "account_login"
 
 # ---------------------------------------------------------------- sessions and cookies
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
@@ -255,13 +297,46 @@ CONTENT_SECURITY_POLICY = {
         "object-src": ["'none'"],
     }
 }
+# Measured with tests/e2e/test_admin_csp.py (Wagtail 8.0): the narrowest admin policy
+# without violations. script-src stays 'self': the middleware adds hashes of Wagtail's
+# few inline init scripts (date pickers, inline panels) instead of 'unsafe-inline'.
+# Draftail injects <style> elements whose text varies, so only style *elements* may be
+# inline; style="" attributes stay blocked. blob: is for upload thumbnails, 'self'
+# framing for the preview panel (which renders under this policy too).
 CSP_ADMIN_DIRECTIVES = {
-    # Wagtail's admin still relies on inline styles (rich text editor, draftail).
-    "style-src": ["'self'", "'unsafe-inline'"],
+    "style-src-elem": ["'self'", "'unsafe-inline'"],
     "img-src": ["'self'", "data:", "blob:"],
     "frame-ancestors": ["'self'"],
 }
 CSP_ADMIN_PREFIXES = ["/admin/", "/django-admin/"]
+# Sent on every response by cop.core.middleware: no page may use these browser features.
+# Passkeys (WebAuthn) stay possible for cop's own origin.
+PERMISSIONS_POLICY = ", ".join(
+    [
+        "accelerometer=()",
+        "autoplay=()",
+        "browsing-topics=()",
+        "camera=()",
+        "display-capture=()",
+        "encrypted-media=()",
+        "geolocation=()",
+        "gyroscope=()",
+        "interest-cohort=()",
+        "magnetometer=()",
+        "microphone=()",
+        "midi=()",
+        "payment=()",
+        "publickey-credentials-create=(self)",
+        "publickey-credentials-get=(self)",
+        "screen-wake-lock=()",
+        "serial=()",
+        "usb=()",
+        "xr-spatial-tracking=()",
+    ]
+)
+# Privacy: Wagtail's admin would otherwise load avatars from gravatar.com, sending a
+# hash of each editor's e-mail address to a third party.
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
 
 # ---------------------------------------------------------------- i18n
 LANGUAGE_CODE = "en"
@@ -330,6 +405,29 @@ LOGGING = {
         },
         "celery": {"handlers": ["console"], "level": LOG_LEVEL, "propagate": False},
     },
+}
+
+# ---------------------------------------------------------------- public API
+# /api/v1/ (vendors.api): read-only JSON for anonymous readers. No authentication
+# classes, so the API never reads or sets a session or CSRF cookie; JSON only (the
+# browsable API needs inline scripts that the CSP forbids).
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
+    "PAGE_SIZE": 50,
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "cop public API",
+    "DESCRIPTION": "Published vendor privacy disclosures, roadmaps and criteria (read-only).",
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_AUTHENTICATION": [],
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
 }
 
 # ---------------------------------------------------------------- cop

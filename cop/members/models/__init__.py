@@ -1,6 +1,16 @@
 """Member models, one module per concept; import them from here."""
 
+from cop.members.models.conduct import CodeOfConductAcceptance, CodeOfConductVersion
 from cop.members.models.organisations import Membership, Organisation
+from cop.members.models.suspensions import ModeratedMember, Suspension
 from cop.members.models.users import User
 
-__all__ = ["Membership", "Organisation", "User"]
+__all__ = [
+    "CodeOfConductAcceptance",
+    "CodeOfConductVersion",
+    "Membership",
+    "ModeratedMember",
+    "Organisation",
+    "Suspension",
+    "User",
+]

@@ -5,6 +5,8 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
 
 from cop.db import TimeStampedModel
 
@@ -37,6 +39,9 @@ class Organisation(TimeStampedModel):
     def __str__(self) -> str:
         return self.name
 
+    def get_absolute_url(self) -> str:
+        return reverse("members:organisation_detail", kwargs={"slug": self.slug})
+
 
 class Membership(TimeStampedModel):
     """A person's affiliation with an organisation, from request to verification.
@@ -54,6 +59,8 @@ class Membership(TimeStampedModel):
         VERIFIED = "verified", "Verified"
         DECLINED = "declined", "Declined"
         REVOKED = "revoked", "Revoked"
+        WITHDRAWN = "withdrawn", "Withdrawn"
+        LEFT = "left", "Left"
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
@@ -72,8 +79,13 @@ class Membership(TimeStampedModel):
         blank=True,
         related_name="+",
     )
+    requested_at = models.DateTimeField(default=timezone.now)
     decided_at = models.DateTimeField(null=True, blank=True)
     decision_reason = models.TextField(blank=True, max_length=1000)
+    # The member's optional note to the moderators when asking to join.
+    message = models.TextField(blank=True, max_length=1000)
+    # Verified automatically because a verified e-mail address matched a domain.
+    fast_tracked = models.BooleanField(default=False)
 
     class Meta:
         constraints = [
@@ -82,9 +94,20 @@ class Membership(TimeStampedModel):
             ),
             models.CheckConstraint(
                 condition=Q(
-                    status__in=["requested", "verified", "declined", "revoked"]
+                    status__in=[
+                        "requested",
+                        "verified",
+                        "declined",
+                        "revoked",
+                        "withdrawn",
+                        "left",
+                    ]
                 ),
                 name="membership_status_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(role__in=["member", "representative"]),
+                name="membership_role_valid",
             ),
         ]
         indexes = [
@@ -95,3 +118,11 @@ class Membership(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"membership #{self.pk}"
+
+    @property
+    def is_pending(self) -> bool:
+        return self.status == self.Status.REQUESTED
+
+    @property
+    def is_verified(self) -> bool:
+        return self.status == self.Status.VERIFIED
