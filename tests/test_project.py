@@ -25,7 +25,15 @@ def _run(
     clean = {
         k: v
         for k, v in os.environ.items()
-        if k not in {"DATABASE_URL", "REDIS_URL", "CELERY_BROKER_URL"}
+        # DJANGO_ALLOW_ASYNC_UNSAFE is set by the browser tests' conftest for their
+        # live server; a deployment check must not inherit it.
+        if k
+        not in {
+            "DATABASE_URL",
+            "REDIS_URL",
+            "CELERY_BROKER_URL",
+            "DJANGO_ALLOW_ASYNC_UNSAFE",
+        }
     }
     clean.update({"COP_VAR_DIR": str(tmp_path / "var"), **env})
     return subprocess.run(  # noqa: S603 - fixed tools from our own virtualenv

@@ -20,7 +20,7 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -31,6 +31,15 @@ from cop.members import permissions, selectors_accounts
 DEFAULT_MFA_REQUIRED_PREFIXES = ("/admin/", "/django-admin/")
 # Wagtail's own login checks only the password; allauth's asks for the second factor.
 WAGTAIL_LOGIN_PATHS = ("/admin/login/",)
+# The only admin paths open to vendor representatives (see AdminScopeMiddleware);
+# settings.COP_SCOPED_ADMIN_PATH_PREFIXES overrides it.
+DEFAULT_SCOPED_ADMIN_PREFIXES = (
+    "/admin/vendors/",
+    "/admin/snippets/choose/vendors/",
+    "/admin/editing-sessions/",
+    "/admin/jsi18n/",
+    "/admin/sprite",
+)
 # Reachable before the code of conduct is accepted.
 DEFAULT_CONDUCT_EXEMPT_PREFIXES = (
     "/accounts/",
@@ -99,6 +108,39 @@ class ElevatedRoleMfaMiddleware:
             and user.is_authenticated
             and permissions.elevated_role_pending_mfa(user)
         )
+
+
+class AdminScopeMiddleware:
+    """Keep vendor representatives inside the vendor part of the Wagtail admin.
+
+    Wagtail grants its whole admin to anyone with admin access; representatives need
+    only their own disclosures and roadmaps (whose views check ownership). Any other
+    admin path answers 404 for them, so nothing of the CMS shows or is hinted at.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        path = request.path
+        if path.startswith("/admin/") and path != "/admin/":
+            allowed = tuple(
+                getattr(
+                    settings,
+                    "COP_SCOPED_ADMIN_PATH_PREFIXES",
+                    DEFAULT_SCOPED_ADMIN_PREFIXES,
+                )
+            )
+            user = getattr(request, "user", None)
+            if (
+                not path.startswith(allowed)
+                and not path.startswith(WAGTAIL_LOGIN_PATHS)
+                and user is not None
+                and user.is_authenticated
+                and permissions.admin_scope_limited(user)
+            ):
+                raise Http404
+        return self.get_response(request)
 
 
 class CodeOfConductMiddleware:

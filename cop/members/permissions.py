@@ -139,6 +139,20 @@ def elevated_role_pending_mfa(user: Any) -> bool:
     return has_elevated_role(user) and not mfa_enabled(user)
 
 
+def admin_scope_limited(user: Any) -> bool:
+    """Return whether ``user`` may use only the vendor part of the Wagtail admin.
+
+    True for verified vendor representatives who are neither moderators nor admins:
+    they enter the admin to edit their own disclosures and roadmaps, and nothing of
+    the CMS, its page tree or its admin API (which lists draft page titles).
+    """
+    return (
+        is_verified_vendor_rep(user)
+        and not is_moderator(user)
+        and not is_site_admin(user)
+    )
+
+
 # ----------------------------------------------------------------- role predicates
 
 

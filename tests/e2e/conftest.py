@@ -159,3 +159,45 @@ def page(browser: Any) -> Iterator[Any]:
         yield new_page
     finally:
         new_page.context.close()
+
+
+@pytest.fixture(autouse=True)
+def _wagtail_site_tree(request: pytest.FixtureRequest) -> None:
+    """Make sure Wagtail's root, the home page and the default site exist.
+
+    serialized_rollback restores the migrations' data on SQLite, but on PostgreSQL a
+    flush by an earlier transactional test can still leave the tree empty; rebuilding
+    it here keeps every browser test independent of the order it runs in.
+    """
+    if "live_server" not in request.fixturenames:
+        return
+    request.getfixturevalue("_django_db_helper")
+    from wagtail.models import Collection, Locale, Page, Site
+
+    from cop.guides.models import HomePage
+
+    if Collection.get_first_root_node() is None:
+        Collection.add_root(name="Root")
+    if HomePage.objects.exists() and Site.objects.filter(is_default_site=True).exists():
+        return
+    locale, _ = Locale.objects.get_or_create(language_code="en")
+    root = Page.get_first_root_node() or Page.add_root(
+        instance=Page(title="Root", slug="root", locale=locale)
+    )
+    home = HomePage.objects.first() or root.add_child(
+        instance=HomePage(
+            title="cop",
+            slug="home",
+            locale=locale,
+            intro="Library workers and library vendors making library user privacy better, together.",
+        )
+    )
+    Site.objects.update_or_create(
+        is_default_site=True,
+        defaults={
+            "hostname": "localhost",
+            "port": 80,
+            "root_page": home,
+            "site_name": "cop",
+        },
+    )
