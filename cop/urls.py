@@ -13,6 +13,9 @@ urlpatterns = [
     path("readyz", core_views.readyz, name="readyz"),
     path("accounts/", include("allauth.urls")),
     path("members/", include("cop.members.urls")),
+    path("criteria/", include("cop.privacy.urls")),
+    path("vendors/", include("vendors.urls")),
+    path("api/v1/", include("vendors.api.urls")),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
 ]

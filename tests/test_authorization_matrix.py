@@ -79,6 +79,17 @@ WAGTAIL_ADMIN = row(
     moderator={OK, REDIRECT, FORBIDDEN, NOT_FOUND, METHOD},
     admin={OK, REDIRECT, NOT_FOUND, METHOD},
 )
+# The vendor part of the admin: representatives edit their own vendor's items (views
+# check ownership: another vendor's objects answer 404); moderators review.
+ADMIN_ANSWERS = {OK, REDIRECT, FORBIDDEN, NOT_FOUND, METHOD}
+VENDOR_ADMIN = row(
+    anonymous=LOGIN,
+    library_worker=NO_ACCESS,
+    vendor_rep_a=ADMIN_ANSWERS,
+    vendor_rep_b=ADMIN_ANSWERS,
+    moderator=ADMIN_ANSWERS,
+    admin=ADMIN_ANSWERS,
+)
 # allauth's flows: a step out of order sends the visitor back (to sign-in or on).
 ACCOUNT_PUBLIC = row(others={OK, REDIRECT, LOGIN})
 # allauth answers 404 for a factor the member does not have (e.g. no recovery codes).
@@ -141,10 +152,42 @@ EXPECTED: dict[str, Any] = {
         anonymous=LOGIN, others=NO_ACCESS | {REDIRECT}
     ),
     "members_admin:usage": row(anonymous=LOGIN, others=NO_ACCESS | {REDIRECT}),
+    # public criteria pages (reference data; details not requested: no data loaded)
+    "privacy:criterion_list": PUBLIC,
+    "privacy:criterion_detail": PUBLIC,
+    "privacy:framework_list": PUBLIC,
+    "privacy:framework_detail": PUBLIC,
+    "privacy:red_flag_list": PUBLIC,
+    "privacy:red_flag_detail": PUBLIC,
+    # public vendor pages: published data only, the same for every role
+    "vendors:directory": PUBLIC,
+    "vendors:vendor_detail": PUBLIC,
+    "vendors:product_detail": PUBLIC,
+    "vendors:product_changelog": PUBLIC,
+    "vendors:compare": PUBLIC,
+    "vendors:compare_csv": row(others="status 400"),  # no products chosen
+    "vendors:compare_json": row(others="status 400"),  # no products chosen
+    # the read-only public API
+    "api:root": PUBLIC,
+    "api:schema": PUBLIC,
+    "api:vendor_list": PUBLIC,
+    "api:vendor_detail": PUBLIC,
+    "api:product_list": PUBLIC,
+    "api:product_detail": PUBLIC,
+    "api:version_list": PUBLIC,
+    "api:version_detail": PUBLIC,
+    "api:roadmap_list": PUBLIC,
+    "api:changelog": PUBLIC,
+    "api:criterion_list": PUBLIC,
+    "api:criterion_detail": PUBLIC,
 }
 
-# cop's snippet and admin viewset namespaces whose views are all moderator-only.
+# cop's snippet and admin viewset namespaces with their rows (most are moderator-only).
 MODERATOR_NAMESPACES = {
+    "wagtailsnippets_vendors_disclosure": VENDOR_ADMIN,
+    "wagtailsnippetchoosers_vendors_disclosure": VENDOR_ADMIN,
+    "wagtailsnippets_vendors_roadmapitem": VENDOR_ADMIN,
+    "wagtailsnippetchoosers_vendors_roadmapitem": VENDOR_ADMIN,
     "wagtailsnippets_members_codeofconductversion": WAGTAIL_ADMIN,
     "wagtailsnippetchoosers_members_codeofconductversion": WAGTAIL_ADMIN,
     "privacy_criteria": WAGTAIL_ADMIN,
@@ -157,6 +200,11 @@ MODERATOR_NAMESPACES = {
 # namespace that ends in a cop app label needs an entry above.
 THIRD_PARTY_RULES: list[tuple[str, Any, str]] = [
     ("wagtailadmin_login", row(others=LOGIN), "sent to allauth's sign-in"),
+    (
+        "wagtailadmin_home",
+        row(anonymous=LOGIN, library_worker=NO_ACCESS, others=OK),
+        "the dashboard: representatives see their vendor's panel; nothing else of the admin",
+    ),
     ("wagtailadmin_sprite", PUBLIC, "the admin's icon sprite (static)"),
     ("wagtailadmin_javascript_catalog", PUBLIC, "the admin's translations (static)"),
     ("wagtailadmin_logout", ERROR_PAGES, "signs out"),
@@ -305,6 +353,8 @@ def url_kwargs(world: dict[str, Any]) -> dict[str, dict[str, dict[str, Any]]]:
         "members_admin:edit": {"": {"pk": world["worker"].pk}},
         "members_admin:delete": {"": {"pk": world["worker"].pk}},
         "wagtail_serve": {"": {}},
+        "vendors:vendor_detail": {"": {"vendor_slug": a.slug}},
+        "api:vendor_detail": {"": {"vendor_slug": a.slug}},
     }
 
 

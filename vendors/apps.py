@@ -4,3 +4,28 @@ from django.apps import AppConfig
 class VendorsConfig(AppConfig):
     name = "vendors"
     verbose_name = "Vendors"
+
+    def ready(self) -> None:
+        from cop.core.seeding import SEED_ORDER_VENDORS, seeders
+        from vendors.seeding import seed_vendors
+
+        seeders.register("vendors", seed_vendors, order=SEED_ORDER_VENDORS)
+
+        # Policies are registered here, not in wagtail_hooks (imported lazily), so that
+        # services that publish outside the admin already see them.
+        from wagtail.permissions import register_permission_policy
+
+        from vendors import permissions
+        from vendors.models import Disclosure, DisclosureSettings, RoadmapItem
+
+        register_permission_policy(Disclosure, permissions.DisclosurePolicy(Disclosure))
+        register_permission_policy(
+            RoadmapItem, permissions.RoadmapItemPolicy(RoadmapItem)
+        )
+        register_permission_policy(
+            DisclosureSettings, permissions.DisclosureSettingsPolicy(DisclosureSettings)
+        )
+
+        from vendors import signal_handlers
+
+        signal_handlers.connect()

@@ -86,6 +86,7 @@ MIDDLEWARE = [
     "allauth.usersessions.middleware.UserSessionsMiddleware",
     # Elevated roles without MFA are sent to set it up; new code of conduct is accepted.
     "cop.members.middleware.ElevatedRoleMfaMiddleware",
+    "cop.members.middleware.AdminScopeMiddleware",
     "cop.members.middleware.CodeOfConductMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
@@ -205,6 +206,8 @@ AUTH_USER_MODEL = "members.User"
 AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
     "allauth.account.auth_backends.AuthenticationBackend",
+    # Grants Wagtail admin access by role (vendor reps, moderators); authenticates no one.
+    "vendors.permissions.AdminAccessBackend",
 ]
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
@@ -428,6 +431,10 @@ SPECTACULAR_SETTINGS = {
     "SERVE_INCLUDE_SCHEMA": False,
     "SERVE_AUTHENTICATION": [],
     "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
+    # Only /api/v1/ is cop's public API; Wagtail's admin API is internal.
+    "PREPROCESSING_HOOKS": ["cop.core.openapi.public_api_only"],
+    # from_status and to_status share one choice set; name it once in the schema.
+    "ENUM_NAME_OVERRIDES": {"RoadmapStatusEnum": "vendors.models.RoadmapStatus"},
 }
 
 # ---------------------------------------------------------------- cop

@@ -1,0 +1,62 @@
+"""Extension points that other apps fill in, so that ``vendors`` never imports them.
+
+``discussions`` may import ``vendors`` but not the other way round. To show related
+discussions on a product page, ``discussions`` registers a provider in its
+``AppConfig.ready()``::
+
+    from vendors.hooks import product_related_content
+
+    product_related_content.register("discussions", related_topics_for_product)
+
+A provider is called with the product and the viewer and returns a
+:class:`RelatedContent` (or ``None`` when it has nothing to show). It must run a
+constant number of queries and show only what the viewer may see.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Protocol
+
+from cop.core.registry import Registry
+
+if TYPE_CHECKING:
+    from vendors.models import Product
+
+
+@dataclass(frozen=True)
+class RelatedLink:
+    """One link to related content (a topic, a guide)."""
+
+    title: str
+    url: str
+    meta: str = ""
+
+
+@dataclass(frozen=True)
+class RelatedContent:
+    """A titled group of links rendered in the product page's "Related" section."""
+
+    heading: str
+    links: Sequence[RelatedLink] = field(default_factory=tuple)
+    more_url: str = ""
+
+
+class RelatedContentProvider(Protocol):
+    """Returns the related content of one product for one viewer, or ``None``."""
+
+    def __call__(self, *, product: Product, viewer: Any) -> RelatedContent | None: ...
+
+
+product_related_content: Registry[Any] = Registry("product_related_content")
+
+
+def related_content_for(*, product: Product, viewer: Any) -> list[RelatedContent]:
+    """Return every registered provider's non-empty content for ``product``."""
+    groups = []
+    for _key, provider in product_related_content:
+        content = provider(product=product, viewer=viewer)
+        if content is not None and content.links:
+            groups.append(content)
+    return groups

@@ -1,0 +1,247 @@
+"""Who may do what with products, disclosures and roadmaps: the one place these rules live.
+
+Built on :mod:`cop.members.permissions` (roles, MFA). Rules:
+
+- A product's disclosure and roadmap are edited by the verified representatives of the
+  organisation that owns it. Products of the community organisation ("cop platform")
+  have no representatives: moderators edit those.
+- Moderators review disclosures (approve/reject in the workflow) and may publish.
+- Everybody else reads published versions only (see ``vendors.selectors``).
+- Accessors raise ``Http404`` for missing and forbidden alike.
+
+Also home of the Wagtail permission policies and of :class:`AdminAccessBackend`,
+which grants ``wagtailadmin.access_admin`` to representatives and moderators.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.db.models import Q, QuerySet
+from django.http import Http404
+from wagtail.permission_policies.base import BasePermissionPolicy
+
+from cop.members.models import Organisation
+from cop.members.permissions import (
+    MODERATORS_GROUP,
+    is_moderator,
+    is_verified_vendor_rep,
+    represented_vendor_ids,
+)
+from vendors.models import Disclosure, Product, RoadmapItem
+
+__all__ = [
+    "AdminAccessBackend",
+    "access_disclosure_for_edit",
+    "access_product_for_edit",
+    "access_roadmap_item_for_edit",
+    "can_access_vendor_admin",
+    "can_change_disclosure_settings",
+    "can_edit_disclosure",
+    "can_edit_product",
+    "can_manage_roadmap",
+    "can_review_disclosure",
+    "editable_products_q",
+    "is_moderator",
+]
+
+
+# ----------------------------------------------------------------- predicates
+
+
+def editable_products_q(user: Any, prefix: str = "") -> Q:
+    """Return a filter for the products ``user`` may edit (``prefix`` e.g. ``"product__"``)."""
+    q = Q(**{f"{prefix}organisation_id__in": sorted(represented_vendor_ids(user))})
+    if is_moderator(user):
+        q |= Q(**{f"{prefix}organisation__kind": Organisation.Kind.COMMUNITY})
+    return q
+
+
+def can_edit_product(user: Any, product: Product) -> bool:
+    """Return whether ``user`` may edit ``product``'s disclosure and roadmap.
+
+    The owning vendor's verified representatives; moderators for community products.
+    """
+    if product.organisation.kind == Organisation.Kind.COMMUNITY:
+        return is_moderator(user)
+    return is_verified_vendor_rep(user, product.organisation_id)
+
+
+def can_edit_disclosure(user: Any, disclosure: Disclosure) -> bool:
+    """Return whether ``user`` may draft ``disclosure`` and submit it for review."""
+    return can_edit_product(user, disclosure.product)
+
+
+def can_review_disclosure(user: Any, disclosure: Disclosure | None = None) -> bool:
+    """Return whether ``user`` may approve, reject or publish disclosures (moderators)."""
+    return is_moderator(user)
+
+
+def can_manage_roadmap(user: Any, product: Product) -> bool:
+    """Return whether ``user`` may create roadmap items and change their status."""
+    return can_edit_product(user, product)
+
+
+def can_access_vendor_admin(user: Any) -> bool:
+    """Return whether ``user`` may use the Wagtail admin (representatives, moderators)."""
+    return is_moderator(user) or is_verified_vendor_rep(user)
+
+
+def can_change_disclosure_settings(user: Any) -> bool:
+    """Return whether ``user`` may change the freshness window (moderators)."""
+    return is_moderator(user)
+
+
+# ----------------------------------------------------------------- accessors
+
+
+def access_product_for_edit(user: Any, product_id: int) -> Product:
+    """Return product ``product_id`` if ``user`` may edit it, else raise ``Http404``."""
+    product = (
+        Product.objects.select_related("organisation").filter(pk=product_id).first()
+    )
+    if product is None or not can_edit_product(user, product):
+        raise Http404
+    return product
+
+
+def access_disclosure_for_edit(user: Any, disclosure_id: Any) -> Disclosure:
+    """Return disclosure ``disclosure_id`` if ``user`` may edit or review it, else 404."""
+    disclosure = (
+        Disclosure.objects.select_related("product__organisation")
+        .filter(pk=_int_or_none(disclosure_id))
+        .first()
+    )
+    if disclosure is None or not (
+        can_edit_disclosure(user, disclosure) or can_review_disclosure(user, disclosure)
+    ):
+        raise Http404
+    return disclosure
+
+
+def access_roadmap_item_for_edit(user: Any, item_id: Any) -> RoadmapItem:
+    """Return roadmap item ``item_id`` if ``user`` may manage it, else raise ``Http404``."""
+    item = (
+        RoadmapItem.objects.select_related("product__organisation")
+        .filter(pk=_int_or_none(item_id))
+        .first()
+    )
+    if item is None or not can_manage_roadmap(user, item.product):
+        raise Http404
+    return item
+
+
+def _int_or_none(value: Any) -> int | None:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+# ----------------------------------------------------------------- Wagtail policies
+
+
+def _elevated_users() -> QuerySet[Any]:
+    # Coarse by design (Wagtail uses it for notifications): people who may hold a role.
+    return (
+        get_user_model()
+        .objects.filter(
+            Q(is_superuser=True)
+            | Q(groups__name=MODERATORS_GROUP)
+            | Q(memberships__role="representative", memberships__status="verified"),
+            is_active=True,
+        )
+        .distinct()
+    )
+
+
+class _ProductScopedPolicy(BasePermissionPolicy):
+    """Reps act on their vendors' objects, moderators on all; ``product_path`` leads to the product."""
+
+    product_path = "product"
+    moderators_see_all = True
+
+    def _product(self, instance: Any) -> Product:
+        return getattr(instance, self.product_path)
+
+    def user_has_permission(self, user: Any, action: str) -> bool:
+        if action in ("add", "change", "view", "lock", "unlock"):
+            return can_access_vendor_admin(user)
+        if action == "publish":
+            return can_review_disclosure(user)
+        return False  # delete: never from the admin (history must stay)
+
+    def user_has_permission_for_instance(
+        self, user: Any, action: str, instance: Any
+    ) -> bool:
+        if action == "publish":
+            return can_review_disclosure(user, instance)
+        if action not in ("change", "view", "lock", "unlock"):
+            return False
+        product = self._product(instance)
+        return can_edit_product(user, product) or (
+            action == "view" and self.moderators_see_all and can_review_disclosure(user)
+        )
+
+    def instances_user_has_any_permission_for(
+        self, user: Any, actions: Any
+    ) -> QuerySet[Any]:
+        qs = self.model._default_manager.all()
+        if (
+            self.moderators_see_all
+            and is_moderator(user)
+            and ("view" in actions or "publish" in actions)
+        ):
+            return qs
+        return qs.filter(editable_products_q(user, prefix=f"{self.product_path}__"))
+
+    def users_with_any_permission(self, actions: Any) -> QuerySet[Any]:
+        return _elevated_users()
+
+    def users_with_any_permission_for_instance(
+        self, actions: Any, instance: Any
+    ) -> QuerySet[Any]:
+        return _elevated_users()
+
+
+class DisclosurePolicy(_ProductScopedPolicy):
+    """Permission policy of the Disclosure snippet."""
+
+
+class RoadmapItemPolicy(_ProductScopedPolicy):
+    """Permission policy of the RoadmapItem snippet (editors of the product only)."""
+
+    moderators_see_all = False
+
+    def user_has_permission(self, user: Any, action: str) -> bool:
+        if action == "publish":
+            return False
+        return super().user_has_permission(user, action)
+
+
+class DisclosureSettingsPolicy(BasePermissionPolicy):
+    """Only moderators change the freshness window."""
+
+    def user_has_permission(self, user: Any, action: str) -> bool:
+        return action in ("change", "view") and can_change_disclosure_settings(user)
+
+    def users_with_any_permission(self, actions: Any) -> QuerySet[Any]:
+        return _elevated_users()
+
+
+class AdminAccessBackend:
+    """Authentication backend that only grants ``wagtailadmin.access_admin`` by role.
+
+    Listed in ``AUTHENTICATION_BACKENDS``; it authenticates nobody. Representatives and
+    moderators (with MFA) reach the admin without anyone editing groups by hand.
+    """
+
+    def authenticate(self, request: Any, **credentials: Any) -> None:
+        return None
+
+    def get_user(self, user_id: Any) -> None:
+        return None
+
+    def has_perm(self, user_obj: Any, perm: str, obj: Any = None) -> bool:
+        return perm == "wagtailadmin.access_admin" and can_access_vendor_admin(user_obj)

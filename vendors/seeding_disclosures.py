@@ -1,0 +1,433 @@
+"""Demo disclosures and roadmaps (called by :func:`vendors.seeding.seed_vendors`).
+
+- "cop platform": an honest, published disclosure covering every core criterion.
+- Larchmont Stacks and Brightwell Search: two published versions each (so that a
+  changelog exists), plus roadmap items with dated status history.
+
+Idempotent: a product whose disclosure already has versions is left alone, and
+roadmap items are looked up by (product, title).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any, Final
+
+from django.conf import settings
+from django.utils import timezone
+
+from cop.privacy.models import Criterion
+from vendors import services
+from vendors.models import Disclosure, Product, RoadmapItem
+
+A: Final = "answered"
+NA: Final = "not_applicable"
+FIXED: Final = "fixed_by_vendor"
+
+# code -> (value, configurability, default, note) for cop's own product. Honest: cop is
+# a small community site; it collects little, has no trackers, keeps reading/discussion
+# history off by default, and has no independent audit or transparency report yet.
+_COP_ANSWERS: Final[dict[str, tuple[Any, str, str, str]]] = {
+    "VPD-GOV-01": (
+        "product_specific",
+        FIXED,
+        "",
+        "The privacy page covers this site only.",
+    ),
+    "VPD-GOV-02": (
+        "advance_notice",
+        FIXED,
+        "",
+        "Members are told 30 days ahead by e-mail.",
+    ),
+    "VPD-GOV-03": (
+        "yes",
+        FIXED,
+        "",
+        "The working group's privacy contact answers within 10 days.",
+    ),
+    "VPD-GOV-04": ("yes", FIXED, "", "Linked from the sign-up and sign-in forms."),
+    "VPD-GOV-05": ("complete", FIXED, "", ""),
+    "VPD-COL-01": (
+        {
+            "contact_details": {
+                "option": "collected_linked",
+                "requirement": "required",
+            },
+            "account_identifiers": {
+                "option": "collected_linked",
+                "requirement": "required",
+            },
+            "network_device_identifiers": {"option": "not_collected"},
+            "location": {"option": "not_collected"},
+            "circulation_records": {"option": "not_collected"},
+            "reading_activity": {"option": "not_collected"},
+            "search_queries": {"option": "not_collected"},
+            "saved_content": {"option": "collected_linked", "requirement": "optional"},
+            "usage_diagnostics": {
+                "option": "collected_not_linked",
+                "requirement": "required",
+            },
+            "payment_details": {"option": "not_collected"},
+            "demographics_sensitive": {"option": "not_collected"},
+        },
+        FIXED,
+        "",
+        "E-mail address and display name only; no IP addresses are stored.",
+    ),
+    "VPD-COL-02": (
+        ["service_delivery", "authentication", "security_fraud"],
+        FIXED,
+        "",
+        "",
+    ),
+    "VPD-COL-03": ("no_pii_needed", FIXED, "", "Reading pages needs no account."),
+    "VPD-COL-04": (
+        "none",
+        FIXED,
+        "",
+        "No analytics, no third-party requests, no web fonts.",
+    ),
+    "VPD-USE-01": ("policy_prohibits", FIXED, "", ""),
+    "VPD-USE-02": ("prohibited", FIXED, "", ""),
+    "VPD-USE-03": ("prohibited", FIXED, "", ""),
+    "VPD-USE-04": ("not_used", FIXED, "", "No AI training on member content."),
+    "VPD-USE-05": ("prohibited", FIXED, "", ""),
+    "VPD-CON-01": (
+        "all_opt_in",
+        "user_configurable",
+        "all_opt_in",
+        "History and digests are off until a member turns them on.",
+    ),
+    "VPD-CON-02": (
+        {"discussion_digests": {"option": "yes"}},
+        "user_configurable",
+        "yes",
+        "",
+    ),
+    "VPD-CON-03": ("yes", "user_configurable", "yes", ""),
+    "VPD-CON-04": ("confirmed", FIXED, "", ""),
+    "VPD-ANON-01": (
+        "pseudonymous",
+        "user_configurable",
+        "pseudonymous",
+        "Library workers may post under a pseudonym.",
+    ),
+    "VPD-ANON-02": (
+        "method_documented",
+        FIXED,
+        "",
+        "k-anonymous aggregates (k >= 10).",
+    ),
+    "VPD-ANON-03": ("aggregate_only", FIXED, "", ""),
+    "VPD-SHR-01": (
+        {"option": "public_with_notice", "entries": []},
+        FIXED,
+        "",
+        "No subprocessors besides the host.",
+    ),
+    "VPD-SHR-02": ("policy", FIXED, "", ""),
+    "VPD-SHR-03": (
+        {
+            "option": "full",
+            "entries": [{"region": "EU", "hosting_provider": "Member-run server"}],
+        },
+        FIXED,
+        "",
+        "",
+    ),
+    "VPD-SHR-04": ("policy", FIXED, "", ""),
+    "VPD-RET-01": (
+        {
+            "accounts": {"option": "fixed_maximum"},
+            "logs": {"option": "fixed_maximum"},
+            "activity_history": {"option": "fixed_maximum"},
+            "backups": {"option": "fixed_maximum"},
+        },
+        FIXED,
+        "",
+        "Logs 14 days, backups 35 days, closed accounts erased within 30 days.",
+    ),
+    "VPD-RET-02": ("delete_only", FIXED, "", ""),
+    "VPD-RET-03": ("yes", FIXED, "", ""),
+    "VPD-SEC-01": ("all", FIXED, "", ""),
+    "VPD-SEC-02": (
+        "partial",
+        FIXED,
+        "",
+        "Disk encryption on the server; the database itself is not encrypted.",
+    ),
+    "VPD-SEC-03": (
+        {
+            "credentials_hashed": {"option": "yes"},
+            "staff_mfa": {"option": "yes"},
+            "least_privilege": {"option": "yes"},
+        },
+        FIXED,
+        "",
+        "Moderators and vendor representatives must use a second factor.",
+    ),
+    "VPD-SEC-04": ("documented", FIXED, "", ""),
+    "VPD-SEC-05": (
+        {"option": "none", "entries": []},
+        FIXED,
+        "",
+        "No independent audit yet; see the roadmap.",
+    ),
+    "VPD-SEC-06": ("yes", FIXED, "", ""),
+    "VPD-SEC-07": ("documented", FIXED, "", ""),
+    "VPD-BRE-01": ("within_72h", FIXED, "", ""),
+    "VPD-BRE-02": ({"option": "none_known", "entries": []}, FIXED, "", ""),
+    "VPD-LAW-01": ("legal_process_only", FIXED, "", ""),
+    "VPD-LAW-02": ("yes", FIXED, "", ""),
+    "VPD-LAW-03": (
+        "not_published",
+        FIXED,
+        "",
+        "No requests received so far; no report published.",
+    ),
+    "VPD-RGT-01": (
+        "self_service",
+        FIXED,
+        "",
+        "Members download their data from their account page.",
+    ),
+    "VPD-RGT-02": ("self_service", FIXED, "", ""),
+    "VPD-ACC-01": ({"option": "published", "entries": []}, FIXED, "", ""),
+    "VPD-ACC-02": (["library_testing"], FIXED, "", ""),
+    "VPD-ACC-03": ("yes", FIXED, "", ""),
+    "VPD-ACC-04": ("yes", FIXED, "", ""),
+}
+_COP_NOT_APPLICABLE: Final = {
+    "VPD-RGT-03": "cop is not a processor for libraries' patron records.",
+    "VPD-CTR-01": "cop signs no contracts with libraries; membership terms apply.",
+    "VPD-CTR-02": "No contract with libraries.",
+    "VPD-CTR-03": "No contract with libraries.",
+    "VPD-CTR-04": "No contract with libraries.",
+    "VPD-CTR-05": "No contract with libraries.",
+}
+
+# Vendor demo: (product slug, [version 1 answers, version 2 answers]); each answer is
+# code -> option pick (0 = most protective) and basis.
+_VENDOR_VERSIONS: Final = {
+    "larchmont-stacks": [
+        {
+            "VPD-GOV-01": 1,
+            "VPD-COL-04": 2,
+            "VPD-USE-01": 1,
+            "VPD-USE-04": 3,
+            "VPD-RET-02": 1,
+            "VPD-SEC-01": 0,
+            "VPD-BRE-01": 2,
+            "VPD-ILS-01": 1,
+            "VPD-ILS-04": 1,
+            "VPD-ILS-07": 1,
+        },
+        {
+            "VPD-GOV-01": 0,
+            "VPD-COL-04": 1,
+            "VPD-USE-01": 0,
+            "VPD-USE-04": 3,
+            "VPD-RET-02": 0,
+            "VPD-SEC-01": 0,
+            "VPD-BRE-01": 1,
+            "VPD-ILS-01": 0,
+            "VPD-ILS-04": 1,
+            "VPD-ILS-07": 0,
+            "VPD-LAW-01": 0,
+            "VPD-RGT-01": 1,
+        },
+    ],
+    "brightwell-search": [
+        {
+            "VPD-GOV-01": 0,
+            "VPD-COL-04": 1,
+            "VPD-USE-02": 0,
+            "VPD-SEC-01": 0,
+            "VPD-DSC-01": 1,
+            "VPD-DSC-02": 1,
+            "VPD-DSC-03": 0,
+        },
+        {
+            "VPD-GOV-01": 0,
+            "VPD-COL-04": 2,
+            "VPD-USE-02": 0,
+            "VPD-SEC-01": 0,
+            "VPD-DSC-01": 0,
+            "VPD-DSC-02": 1,
+            "VPD-DSC-03": 0,
+            "VPD-RET-03": 1,
+        },
+    ],
+}
+
+_ROADMAPS: Final = {
+    "larchmont-stacks": [
+        (
+            "Borrowing history off by default",
+            ["VPD-ILS-01"],
+            ["planned", "in_progress", "shipped"],
+            "2026-Q2",
+            "New libraries get borrowing history switched off; existing settings are kept.",
+        ),
+        (
+            "Encrypt every integration (SIP2 over TLS)",
+            ["VPD-ILS-07"],
+            ["planned", "in_progress"],
+            "2027-Q1",
+            "Self-check machines without TLS support need a gateway.",
+        ),
+        (
+            "Stop using loan data to train recommendation models",
+            ["VPD-USE-04"],
+            ["planned"],
+            "2027-Q2",
+            "",
+        ),
+    ],
+    "brightwell-search": [
+        (
+            "Drop third-party analytics from the search page",
+            ["VPD-COL-04"],
+            ["planned", "deferred"],
+            "2026-Q4",
+            "Waiting for a replacement for usage reports.",
+        ),
+        (
+            "Shorter search log retention",
+            ["VPD-DSC-01"],
+            ["planned", "in_progress", "shipped"],
+            "2026-Q1",
+            "",
+        ),
+    ],
+}
+
+
+def _answer(
+    criterion: Criterion,
+    value: Any,
+    configurability: str,
+    default: str,
+    note: str,
+    as_of: dt.date,
+) -> dict[str, Any]:
+    return {
+        "criterion": criterion.code,
+        "status": A,
+        "value": value,
+        "configurability": configurability,
+        "default_option": default,
+        "basis": "public_policy",
+        "as_of": as_of,
+        "note": note,
+        "evidence": [
+            {
+                "url": f"{settings.SITE_URL}/privacy/",
+                "document_type": "privacy_policy",
+                "section": criterion.domain.title,
+                "excerpt": note[:200],
+            }
+        ],
+    }
+
+
+def _picked_value(criterion: Criterion, pick: int) -> Any:
+    keys = [o.key for o in criterion.options.order_by("rank")]
+    key = keys[min(pick, len(keys) - 1)]
+    if criterion.scale_kind == "multi":
+        return keys[: pick + 1]
+    if criterion.scale_kind == "table":
+        rows = [r["key"] for r in criterion.scale.get("rows") or []] or ["main_feature"]
+        return {row: {"option": key} for row in rows}
+    if criterion.scale_kind == "list":
+        return {"option": key, "entries": []}
+    return key
+
+
+def _publish(
+    product: Product, answers: list[dict[str, Any]], *, rep: Any, moderator: Any
+) -> None:
+    disclosure = services.disclosure_create(product=product, actor=rep)
+    services.disclosure_save_draft(disclosure=disclosure, actor=rep, answers=answers)
+    disclosure = Disclosure.objects.get(pk=disclosure.pk)
+    services.disclosure_publish(disclosure=disclosure, actor=moderator)
+
+
+def cop_disclosure_ensure(*, product: Product, moderator: Any) -> None:
+    """Publish cop's own disclosure (all core criteria), once."""
+    if Disclosure.objects.filter(product=product, versions__isnull=False).exists():
+        return
+    criteria = {
+        c.code: c
+        for c in Criterion.objects.filter(
+            code__in=[*_COP_ANSWERS, *_COP_NOT_APPLICABLE]
+        ).select_related("domain")
+    }
+    as_of = timezone.localdate()
+    answers = [
+        _answer(criteria[code], *spec, as_of=as_of)
+        for code, spec in _COP_ANSWERS.items()
+        if code in criteria
+    ]
+    answers += [
+        {"criterion": code, "status": NA, "status_reason": reason, "as_of": as_of}
+        for code, reason in _COP_NOT_APPLICABLE.items()
+        if code in criteria
+    ]
+    _publish(product, answers, rep=moderator, moderator=moderator)
+
+
+def vendor_disclosures_ensure(*, reps: dict[int, Any], moderator: Any) -> None:
+    """Publish two versions of each demo vendor disclosure and seed their roadmaps."""
+    today = timezone.localdate()
+    for slug, versions in _VENDOR_VERSIONS.items():
+        product = (
+            Product.objects.select_related("organisation").filter(slug=slug).first()
+        )
+        rep = reps.get(product.organisation_id) if product else None
+        if product is None or rep is None:
+            continue
+        _roadmap_ensure(product, rep)
+        if Disclosure.objects.filter(product=product, versions__isnull=False).exists():
+            continue
+        criteria = {
+            c.code: c
+            for c in Criterion.objects.select_related("domain").filter(
+                code__in={k for v in versions for k in v}
+            )
+        }
+        for n, picks in enumerate(versions):
+            # The first version is dated over a year ago, so that it shows as stale.
+            as_of = today - dt.timedelta(days=400 if n == 0 else 20)
+            answers = [
+                _answer(
+                    criteria[code],
+                    _picked_value(criteria[code], pick),
+                    FIXED,
+                    "",
+                    "",
+                    as_of,
+                )
+                for code, pick in picks.items()
+                if code in criteria
+            ]
+            _publish(product, answers, rep=rep, moderator=moderator)
+
+
+def _roadmap_ensure(product: Product, rep: Any) -> None:
+    for title, codes, statuses, quarter, limitations in _ROADMAPS.get(product.slug, []):
+        if RoadmapItem.objects.filter(product=product, title=title).exists():
+            continue
+        item = services.roadmap_item_create(
+            product=product,
+            actor=rep,
+            criteria=codes,
+            status=statuses[0],
+            title=title,
+            target_quarter=quarter,
+            known_limitations=limitations,
+            feedback_wanted=len(statuses) == 1,
+        )
+        for status in statuses[1:]:
+            services.roadmap_item_change_status(item=item, actor=rep, status=status)

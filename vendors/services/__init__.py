@@ -1,0 +1,48 @@
+"""Services of the vendors app; import them from here.
+
+- :mod:`~vendors.services.disclosures`: drafting, review, publishing, version snapshots.
+- :mod:`~vendors.services.roadmap`: roadmap items and their status history.
+- :mod:`~vendors.services.changelog`: pure comparison of two published versions.
+- :mod:`~vendors.services.snapshots`: a disclosure as snapshot JSON.
+"""
+
+from vendors.services.changelog import (
+    AnswerChange,
+    Direction,
+    changelog_between,
+    changelog_summary,
+)
+from vendors.services.disclosures import (
+    disclosure_create,
+    disclosure_publish,
+    disclosure_rejection_record,
+    disclosure_review,
+    disclosure_save_draft,
+    disclosure_submit,
+    disclosure_version_record,
+)
+from vendors.services.roadmap import (
+    roadmap_item_change_status,
+    roadmap_item_create,
+    roadmap_item_update,
+)
+from vendors.services.snapshots import Snapshot, disclosure_snapshot
+
+__all__ = [
+    "AnswerChange",
+    "Direction",
+    "Snapshot",
+    "changelog_between",
+    "changelog_summary",
+    "disclosure_create",
+    "disclosure_publish",
+    "disclosure_rejection_record",
+    "disclosure_review",
+    "disclosure_save_draft",
+    "disclosure_snapshot",
+    "disclosure_submit",
+    "disclosure_version_record",
+    "roadmap_item_change_status",
+    "roadmap_item_create",
+    "roadmap_item_update",
+]
