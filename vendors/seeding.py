@@ -32,7 +32,9 @@ from cop.core.seeding import (
 from cop.members.models import Membership, Organisation
 from cop.members.permissions import clear_cached_roles
 from cop.members.seeding import (
+    code_of_conduct_demo_ensure,
     community_organisation_ensure,
+    demo_profile_ensure,
     membership_verified_ensure,
 )
 from cop.privacy.models import Criterion
@@ -165,6 +167,11 @@ def seed_vendors(*, scale: str, stdout: Any) -> dict[str, int]:
         )
         membership_verified_ensure(
             user=rep, organisation=vendor, role=Membership.Role.REPRESENTATIVE
+        )
+        demo_profile_ensure(
+            user=rep,
+            display_name=f"{vendor.name.split()[0]} Rep",
+            conduct=code_of_conduct_demo_ensure(),
         )
         clear_cached_roles(rep)
         reps[vendor.pk] = rep
