@@ -23,7 +23,12 @@ def test_home_page_has_landmarks_and_skip_link(live_server, page):
     assert page.locator("footer").count() == 1
     assert page.get_by_role("heading", level=1).is_visible()
     nav_links = page.get_by_role("navigation", name="Primary").get_by_role("link")
-    assert nav_links.all_inner_texts() == ["Home", "Vendors", "Discussions", "Guides"]
+    assert nav_links.all_inner_texts() == [
+        "Home",
+        "Vendors",
+        "Privacy criteria",
+        "Organisations",
+    ]
     assert (
         page.get_by_role("link", name="Home", exact=True).get_attribute("aria-current")
         == "page"
@@ -103,7 +108,7 @@ def test_home_page_on_narrow_screen_has_no_horizontal_scroll(
         scroll_width = page.evaluate("() => document.documentElement.scrollWidth")
         assert scroll_width <= width
         primary = page.get_by_role("navigation", name="Primary")
-        assert primary.get_by_role("link", name="Discussions").is_visible()
+        assert primary.get_by_role("link", name="Organisations").is_visible()
     finally:
         page.context.close()
 
