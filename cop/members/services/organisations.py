@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from django.conf import settings
@@ -272,10 +272,16 @@ def affiliation_request(
 
 
 def _decide(
-    *, actor: Any, membership: Membership, status: str, reason: str, action: str
+    *,
+    actor: Any,
+    membership: Membership,
+    status: str,
+    reason: str,
+    action: str,
+    allowed: Callable[[Any, Membership], bool] = permissions.can_decide_affiliation,
 ) -> Membership:
     locked = Membership.objects.select_for_update().get(pk=membership.pk)
-    if not permissions.can_decide_affiliation(actor, locked):
+    if not allowed(actor, locked):
         raise PermissionDenied
     locked.status = status
     locked.decided_by = actor
@@ -385,28 +391,11 @@ def affiliation_revoke(
     reason = freetext_clean(
         reason, max_length=REASON_MAX_LENGTH, required=True, field="reason"
     )
-    locked = Membership.objects.select_for_update().get(pk=membership.pk)
-    if not permissions.can_revoke_affiliation(actor, locked):
-        raise PermissionDenied
-    locked.status = Membership.Status.REVOKED
-    locked.decided_by = actor
-    locked.decided_at = timezone.now()
-    locked.decision_reason = reason
-    locked.save(
-        update_fields=[
-            "status",
-            "decided_by",
-            "decided_at",
-            "decision_reason",
-            "updated_at",
-        ]
-    )
-    audit_record(
+    return _decide(
         actor=actor,
-        action="affiliation.revoked",
-        target=locked,
+        membership=membership,
+        status=Membership.Status.REVOKED,
         reason=reason,
-        extra={"organisation_id": locked.organisation_id, "role": locked.role},
+        action="affiliation.revoked",
+        allowed=permissions.can_revoke_affiliation,
     )
-    _notify_decision_on_commit(locked)
-    return locked
