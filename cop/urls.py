@@ -15,6 +15,7 @@ urlpatterns = [
     path("members/", include("cop.members.urls")),
     path("criteria/", include("cop.privacy.urls")),
     path("vendors/", include("vendors.urls")),
+    path("discussions/", include("discussions.urls")),
     path("api/v1/", include("vendors.api.urls")),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),

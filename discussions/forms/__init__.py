@@ -1,0 +1,1 @@
+"""Forms of the discussions, one module per area (import from the module)."""

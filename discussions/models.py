@@ -1,1 +1,0 @@
-"""Discussion models."""

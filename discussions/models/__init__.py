@@ -1,0 +1,44 @@
+"""Discussion models: one import point for the package (``discussions.models``)."""
+
+from .moderation import FlagReason, ModerationAction, ModerationEvent, PostFlag
+from .notifications import (
+    DigestDelivery,
+    EmailState,
+    FollowLevel,
+    Notification,
+    NotificationKind,
+    Subscription,
+)
+from .posts import BODY_MAX_LENGTH, HelpfulMark, Mention, Post, PostRevision
+from .reading import DigestFrequency, DiscussionSettings, ReadState
+from .spaces import Space, SpaceQuerySet, Tag, Visibility
+from .topics import EmbargoState, ReviewState, Topic, TopicKind
+
+__all__ = [
+    "BODY_MAX_LENGTH",
+    "DigestDelivery",
+    "DigestFrequency",
+    "DiscussionSettings",
+    "EmailState",
+    "EmbargoState",
+    "FlagReason",
+    "FollowLevel",
+    "HelpfulMark",
+    "Mention",
+    "ModerationAction",
+    "ModerationEvent",
+    "Notification",
+    "NotificationKind",
+    "Post",
+    "PostFlag",
+    "PostRevision",
+    "ReadState",
+    "ReviewState",
+    "Space",
+    "SpaceQuerySet",
+    "Subscription",
+    "Tag",
+    "Topic",
+    "TopicKind",
+    "Visibility",
+]

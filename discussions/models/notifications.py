@@ -1,0 +1,255 @@
+"""Follows, the notification outbox and digest deliveries."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+_TARGETS = ("space", "topic", "tag", "organisation", "product")
+
+
+class FollowLevel(models.TextChoices):
+    """How closely a member follows something."""
+
+    WATCHING = "watching", _("Watching: every new post or change")
+    NORMAL = "normal", _("Normal: only what involves me")
+    MUTED = "muted", _("Muted: never, not even in digests")
+
+
+class Subscription(models.Model):
+    """A member's follow level on exactly one space, topic, tag, vendor or product."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="subscriptions"
+    )
+    level = models.CharField(max_length=10, choices=FollowLevel.choices)
+    space = models.ForeignKey(
+        "discussions.Space",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    topic = models.ForeignKey(
+        "discussions.Topic",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    tag = models.ForeignKey(
+        "discussions.Tag",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    organisation = models.ForeignKey(
+        "members.Organisation",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    product = models.ForeignKey(
+        "vendors.Product",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    Q(
+                        space__isnull=False,
+                        topic__isnull=True,
+                        tag__isnull=True,
+                        organisation__isnull=True,
+                        product__isnull=True,
+                    )
+                    | Q(
+                        space__isnull=True,
+                        topic__isnull=False,
+                        tag__isnull=True,
+                        organisation__isnull=True,
+                        product__isnull=True,
+                    )
+                    | Q(
+                        space__isnull=True,
+                        topic__isnull=True,
+                        tag__isnull=False,
+                        organisation__isnull=True,
+                        product__isnull=True,
+                    )
+                    | Q(
+                        space__isnull=True,
+                        topic__isnull=True,
+                        tag__isnull=True,
+                        organisation__isnull=False,
+                        product__isnull=True,
+                    )
+                    | Q(
+                        space__isnull=True,
+                        topic__isnull=True,
+                        tag__isnull=True,
+                        organisation__isnull=True,
+                        product__isnull=False,
+                    )
+                ),
+                name="discussions_subscription_one_target",
+            ),
+            *[
+                models.UniqueConstraint(
+                    fields=["user", target],
+                    condition=Q(**{f"{target}__isnull": False}),
+                    name=f"discussions_subscription_once_{target}",
+                )
+                for target in _TARGETS
+            ],
+        ]
+        indexes = [
+            models.Index(fields=[target, "level"], name=f"disc_sub_{target}_level")
+            for target in _TARGETS
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.level}"
+
+
+class NotificationKind(models.TextChoices):
+    """What happened that a member is told about."""
+
+    MENTION = "mention", _("You were mentioned")
+    REPLY = "reply", _("A reply in a topic you follow")
+    ANSWER_ACCEPTED = "answer_accepted", _("Your answer was accepted")
+    VENDOR_RESPONSE = "vendor_response", _("A vendor responded to your red flag")
+    RED_FLAG_PUBLISHED = "red_flag_published", _("A red flag was published")
+    DISCLOSURE_CHANGED = "disclosure_changed", _("A disclosure changed")
+    ROADMAP_CHANGED = "roadmap_changed", _("A roadmap item changed status")
+    POST_REJECTED = "post_rejected", _("A moderator did not approve your post")
+    POST_APPROVED = "post_approved", _("A moderator approved your post")
+
+
+class EmailState(models.TextChoices):
+    """Where a notification's e-mail is (the outbox state)."""
+
+    NONE = "none", _("No e-mail wanted")
+    PENDING = "pending", _("Waiting to be sent")
+    SENDING = "sending", _("Claimed by a worker")
+    SENT = "sent", _("Sent")
+    FAILED = "failed", _("Failed permanently")
+
+
+class Notification(models.Model):
+    """One thing to tell one member: the on-site notification and the e-mail outbox row.
+
+    Written in the same transaction as the post or change that caused it, so a
+    notification exists exactly when its cause does; e-mails are sent from here by
+    tasks, and a sweeper re-enqueues rows left ``pending`` (e.g. while Redis was down).
+    ``data`` holds IDs and codes only.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
+    )
+    kind = models.CharField(max_length=24, choices=NotificationKind.choices)
+    topic = models.ForeignKey(
+        "discussions.Topic",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    post = models.ForeignKey(
+        "discussions.Post",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    product = models.ForeignKey(
+        "vendors.Product",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    data = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    read_at = models.DateTimeField(null=True, blank=True)
+    email_state = models.CharField(
+        max_length=8, choices=EmailState.choices, default=EmailState.NONE
+    )
+    email_attempts = models.PositiveSmallIntegerField(default=0)
+    emailed_at = models.DateTimeField(null=True, blank=True)
+    email_error = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["user", "read_at"], name="disc_notif_unread"),
+            models.Index(
+                fields=["email_state", "created_at"], name="disc_notif_outbox"
+            ),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "kind", "post"],
+                condition=Q(post__isnull=False),
+                name="discussions_notification_once_per_post",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} for {self.user_id}"
+
+
+class DigestDelivery(models.Model):
+    """One member's digest for one period: claimed before building, marked after sending.
+
+    The unique (user, period_start) row is the idempotency fact: a redelivered,
+    retried or duplicated task finds it sent and does nothing.
+    """
+
+    class State(models.TextChoices):
+        CLAIMED = "claimed", _("Being built and sent")
+        SENT = "sent", _("Sent")
+        EMPTY = "empty", _("Nothing new: no e-mail")
+        FAILED = "failed", _("Failed permanently")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="digest_deliveries",
+    )
+    period_start = models.DateTimeField()
+    period_end = models.DateTimeField()
+    state = models.CharField(max_length=8, choices=State.choices, default=State.CLAIMED)
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    message_id = models.CharField(max_length=200, blank=True)
+    item_count = models.PositiveIntegerField(default=0)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    last_error = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["-period_start"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "period_start"],
+                name="discussions_digest_once_per_period",
+            )
+        ]
+        indexes = [
+            models.Index(fields=["state", "claimed_at"], name="disc_digest_state")
+        ]
+
+    def __str__(self) -> str:
+        return f"digest {self.user_id} {self.period_start:%Y-%m-%d %H:%M}"

@@ -1,0 +1,367 @@
+"""Who may read and do what in the discussions: the only place these rules live.
+
+Predicates (``can_*``) return a bool, guards (``require_*``) raise
+``PermissionDenied`` and accessors (``access_*``) return the object or raise
+``Http404`` for both "missing" and "not visible", so an embargoed red flag or a
+private space never reveals that it exists. ``*_q`` functions turn the same
+rules into ``Q`` objects for the selectors, so lists, counts, search, feeds and
+the API apply exactly the rules the detail pages do.
+
+Reading rules:
+
+- a space is readable by everyone (public), by signed-in members (members), by
+  library workers (library workers only: no vendor representative, even one who
+  also works at a library), or by its working group (working group); moderators
+  read every space;
+- a topic is readable when its space is, and it is approved (or the viewer wrote
+  it), not hidden, not merged away, and not in a red flag's embargo, unless the
+  viewer wrote it, moderates, or represents the embargoed vendor;
+- a post is readable when its topic is, and it is approved and not hidden
+  (its author and moderators still see it, marked as pending or hidden).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q
+from django.http import Http404
+from django.utils import timezone
+
+from cop.members import permissions as member_permissions
+from discussions.models import (
+    EmbargoState,
+    Post,
+    ReviewState,
+    Space,
+    Topic,
+    TopicKind,
+    Visibility,
+)
+
+if TYPE_CHECKING:
+    from datetime import datetime
+
+__all__ = [
+    "access_post",
+    "access_space",
+    "access_topic",
+    "can_accept_answer",
+    "can_create_topic",
+    "can_edit_post",
+    "can_flag_post",
+    "can_mark_helpful",
+    "can_moderate",
+    "can_post_officially",
+    "can_raise_red_flag",
+    "can_read_space",
+    "can_read_topic",
+    "can_reply",
+    "can_respond_as_vendor",
+    "can_see_post_body",
+    "is_active_member",
+    "readable_space_q",
+    "require",
+    "require_moderator",
+    "visible_post_q",
+    "visible_topic_q",
+]
+
+#: How long after posting an author may still edit their own post (moderators: always).
+EDIT_WINDOW_DAYS = 30
+
+
+def is_active_member(user: Any) -> bool:
+    """Return whether ``user`` is signed in with an active (not suspended) account."""
+    return bool(user is not None and user.is_authenticated and user.is_active)
+
+
+def _group_ids(user: Any) -> frozenset[int]:
+    if not is_active_member(user):
+        return frozenset()
+    cached = getattr(user, "_cop_group_ids", None)
+    if cached is None:
+        cached = frozenset(user.groups.values_list("id", flat=True))
+        user._cop_group_ids = cached
+    return cached
+
+
+def can_moderate(user: Any, space: Space | None = None) -> bool:
+    """Return whether ``user`` may moderate ``space`` (moderators with MFA)."""
+    return member_permissions.can_moderate(user, space)
+
+
+def _reads_library_spaces(user: Any) -> bool:
+    # A vendor representative never reads a library-workers-only space, even if
+    # they also hold a library membership: "no vendor can read it".
+    return member_permissions.is_library_worker(
+        user
+    ) and not member_permissions.is_verified_vendor_rep(user)
+
+
+# ----------------------------------------------------------------- spaces
+
+
+def readable_space_q(viewer: Any, prefix: str = "") -> Q:
+    """Return a ``Q`` over ``Space`` (or a relation via ``prefix``) for readable spaces."""
+
+    def q(**kwargs: Any) -> Q:
+        return Q(**{f"{prefix}{key}": value for key, value in kwargs.items()})
+
+    if can_moderate(viewer):
+        return Q()
+    allowed = q(visibility=Visibility.PUBLIC)
+    if is_active_member(viewer):
+        allowed |= q(visibility=Visibility.MEMBERS)
+        if _reads_library_spaces(viewer):
+            allowed |= q(visibility=Visibility.LIBRARY_WORKERS)
+        groups = _group_ids(viewer)
+        if groups:
+            allowed |= q(
+                visibility=Visibility.WORKING_GROUP, working_group_id__in=sorted(groups)
+            )
+    return allowed
+
+
+def can_read_space(viewer: Any, space: Space) -> bool:
+    """Return whether ``viewer`` may read ``space`` and its topics."""
+    if can_moderate(viewer):
+        return True
+    if space.visibility == Visibility.PUBLIC:
+        return True
+    if not is_active_member(viewer):
+        return False
+    if space.visibility == Visibility.MEMBERS:
+        return True
+    if space.visibility == Visibility.LIBRARY_WORKERS:
+        return _reads_library_spaces(viewer)
+    return space.working_group_id in _group_ids(viewer)
+
+
+# ----------------------------------------------------------------- topics
+
+
+def visible_topic_q(viewer: Any, prefix: str = "") -> Q:
+    """Return a ``Q`` over ``Topic`` (or a relation via ``prefix``) for visible topics."""
+
+    def q(**kwargs: Any) -> Q:
+        return Q(**{f"{prefix}{key}": value for key, value in kwargs.items()})
+
+    space_q = readable_space_q(viewer, prefix=f"{prefix}space__")
+    if can_moderate(viewer):
+        return space_q & q(merged_into__isnull=True)
+    base = space_q & q(merged_into__isnull=True, hidden_at__isnull=True)
+    public_state = q(review_state=ReviewState.APPROVED) & ~q(
+        embargo_state=EmbargoState.EMBARGOED
+    )
+    if not is_active_member(viewer):
+        return base & public_state
+    own = q(author_id=viewer.pk) & ~q(review_state=ReviewState.REJECTED)
+    vendor_ids = member_permissions.represented_vendor_ids(viewer)
+    allowed = public_state | own
+    if vendor_ids:
+        allowed |= q(
+            review_state=ReviewState.APPROVED,
+            embargo_state=EmbargoState.EMBARGOED,
+            embargo_vendor_id__in=sorted(vendor_ids),
+        )
+    return base & allowed
+
+
+def can_read_topic(viewer: Any, topic: Topic) -> bool:
+    """Return whether ``viewer`` may read ``topic`` (the same rule as :func:`visible_topic_q`)."""
+    if topic.merged_into_id is not None or not can_read_space(viewer, topic.space):
+        return False
+    if can_moderate(viewer):
+        return True
+    if topic.hidden_at is not None:
+        return False
+    is_author = is_active_member(viewer) and topic.author_id == viewer.pk
+    if topic.review_state == ReviewState.REJECTED:
+        return False
+    if topic.review_state == ReviewState.PENDING:
+        return is_author
+    if topic.embargo_state == EmbargoState.EMBARGOED:
+        return is_author or member_permissions.is_verified_vendor_rep(
+            viewer, topic.embargo_vendor_id
+        )
+    return True
+
+
+# ----------------------------------------------------------------- posts
+
+
+def visible_post_q(viewer: Any, prefix: str = "") -> Q:
+    """Return a ``Q`` over ``Post`` for posts whose body ``viewer`` may read in a readable topic.
+
+    Combine with :func:`visible_topic_q` (prefix ``topic__``) for lists across topics.
+    """
+
+    def q(**kwargs: Any) -> Q:
+        return Q(**{f"{prefix}{key}": value for key, value in kwargs.items()})
+
+    if can_moderate(viewer):
+        return Q()
+    public = q(review_state=ReviewState.APPROVED, hidden_at__isnull=True)
+    if not is_active_member(viewer):
+        return public
+    return public | (q(author_id=viewer.pk) & ~q(review_state=ReviewState.REJECTED))
+
+
+def can_see_post_body(viewer: Any, post: Post) -> bool:
+    """Return whether ``viewer`` may read ``post``'s body (topic readability aside)."""
+    if can_moderate(viewer):
+        return True
+    if is_active_member(viewer) and post.author_id == viewer.pk:
+        return post.review_state != ReviewState.REJECTED
+    return post.review_state == ReviewState.APPROVED and post.hidden_at is None
+
+
+# ----------------------------------------------------------------- actions
+
+
+def _participates(user: Any) -> bool:
+    # Members who have a pending second factor for an elevated role can still
+    # take part as ordinary members; suspended accounts are inactive.
+    return is_active_member(user)
+
+
+def can_create_topic(user: Any, space: Space) -> bool:
+    """Return whether ``user`` may start a topic in ``space``."""
+    return (
+        _participates(user)
+        and space.archived_at is None
+        and can_read_space(user, space)
+    )
+
+
+def can_raise_red_flag(user: Any) -> bool:
+    """Return whether ``user`` may start a red flag topic (not vendor representatives)."""
+    return _participates(user) and not member_permissions.is_verified_vendor_rep(user)
+
+
+def can_reply(user: Any, topic: Topic) -> bool:
+    """Return whether ``user`` may post in ``topic`` (read access, not locked or archived)."""
+    if not _participates(user) or not can_read_topic(user, topic):
+        return False
+    if can_moderate(user):
+        return True
+    if topic.review_state != ReviewState.APPROVED or topic.is_locked:
+        return False
+    return topic.space.archived_at is None
+
+
+def can_post_officially(user: Any, topic: Topic) -> bool:
+    """Return whether ``user`` posts in ``topic`` as a verified representative of a vendor."""
+    return member_permissions.is_verified_vendor_rep(user)
+
+
+def can_respond_as_vendor(user: Any, topic: Topic) -> bool:
+    """Return whether ``user`` may give the vendor's response to red flag ``topic``."""
+    if topic.kind != TopicKind.RED_FLAG or topic.product_id is None:
+        return False
+    vendor_id = topic.embargo_vendor_id or topic.product.organisation_id
+    return member_permissions.is_verified_vendor_rep(
+        user, vendor_id
+    ) and can_read_topic(user, topic)
+
+
+def can_edit_post(user: Any, post: Post, *, now: datetime | None = None) -> bool:
+    """Return whether ``user`` may edit ``post`` (its author within the window, or a moderator)."""
+    if can_moderate(user):
+        return True
+    if not _participates(user) or post.author_id != user.pk:
+        return False
+    if post.review_state == ReviewState.REJECTED or post.hidden_at is not None:
+        return False
+    if post.topic.locked_at is not None:
+        return False
+    now = now or timezone.now()
+    return (now - post.created_at).days < EDIT_WINDOW_DAYS
+
+
+def can_accept_answer(user: Any, topic: Topic) -> bool:
+    """Return whether ``user`` may mark the accepted answer of question ``topic``."""
+    if topic.kind != TopicKind.QUESTION:
+        return False
+    if can_moderate(user):
+        return True
+    return _participates(user) and topic.author_id == user.pk
+
+
+def can_mark_helpful(user: Any, post: Post) -> bool:
+    """Return whether ``user`` may mark ``post`` helpful (any member but its author)."""
+    return _participates(user) and post.author_id != user.pk and post.is_visible_to_all
+
+
+def can_flag_post(user: Any, post: Post) -> bool:
+    """Return whether ``user`` may flag ``post`` (any member but its author)."""
+    return (
+        _participates(user)
+        and post.author_id != user.pk
+        and post.review_state == ReviewState.APPROVED
+    )
+
+
+# ----------------------------------------------------------------- guards
+
+
+def require(allowed: bool) -> None:
+    """Raise ``PermissionDenied`` unless ``allowed`` (the result of a predicate here)."""
+    if not allowed:
+        raise PermissionDenied
+
+
+def require_moderator(user: Any, space: Space | None = None) -> None:
+    """Raise ``PermissionDenied`` unless ``user`` moderates ``space``."""
+    require(can_moderate(user, space))
+
+
+# ----------------------------------------------------------------- accessors
+
+
+def access_space(viewer: Any, slug: str) -> Space:
+    """Return the readable space ``slug``, or raise ``Http404``."""
+    space = Space.objects.filter(slug=slug).select_related("working_group").first()
+    if space is None or not can_read_space(viewer, space):
+        raise Http404
+    return space
+
+
+def access_topic(viewer: Any, topic_id: Any) -> Topic:
+    """Return the readable topic ``topic_id``, or raise ``Http404``."""
+    try:
+        topic_pk = int(topic_id)
+    except (TypeError, ValueError):
+        raise Http404 from None
+    topic = (
+        Topic.objects.filter(pk=topic_pk)
+        .select_related(
+            "space", "product__organisation", "criterion", "red_flag", "author"
+        )
+        .first()
+    )
+    if topic is None or not can_read_topic(viewer, topic):
+        raise Http404
+    return topic
+
+
+def access_post(viewer: Any, post_id: Any) -> Post:
+    """Return post ``post_id`` when ``viewer`` may read it and its topic, or raise ``Http404``."""
+    try:
+        post_pk = int(post_id)
+    except (TypeError, ValueError):
+        raise Http404 from None
+    post = (
+        Post.objects.filter(pk=post_pk)
+        .select_related("topic__space", "topic__product__organisation", "author")
+        .first()
+    )
+    if (
+        post is None
+        or not can_read_topic(viewer, post.topic)
+        or not can_see_post_body(viewer, post)
+    ):
+        raise Http404
+    return post
