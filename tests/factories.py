@@ -94,6 +94,7 @@ class TopicFactory(factory.django.DjangoModelFactory):
 
     class Meta:
         model = "discussions.Topic"
+        skip_postgeneration_save = True
 
     space = factory.SubFactory(SpaceFactory)
     author = factory.SubFactory(UserFactory)
