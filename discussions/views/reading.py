@@ -1,4 +1,9 @@
-"""Views: reading.
+"""Reading pages: the space list, a space, a tag, a topic, a post's link and history.
+
+Every object comes through :mod:`discussions.permissions` accessors (404 for
+"missing" and "not visible" alike) and every list through the selectors, which
+apply the same rules. The anonymous responses of the space list, space and topic
+pages may be cached (:func:`discussions.cache.cached_for_anonymous`).
 
 Owner while the discussions are built: H1b.
 """
@@ -7,4 +12,169 @@ from __future__ import annotations
 
 from typing import Any
 
-urlpatterns: list[Any] = []
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import path
+from django.views.decorators.http import require_safe
+
+from discussions import permissions, services
+from discussions.cache import cached_for_anonymous
+from discussions.forms.posting import ReplyForm
+from discussions.models import Space, TopicKind
+from discussions.selectors import moderation as moderation_selectors
+from discussions.selectors import posts as post_selectors
+from discussions.selectors import reading as reading_selectors
+from discussions.selectors import topics as topic_selectors
+
+
+def _site_scopes(request: HttpRequest, **kwargs: Any) -> list[str]:
+    return ["site"]
+
+
+def _space_scopes(request: HttpRequest, slug: str, **kwargs: Any) -> list[str]:
+    space_id = Space.objects.filter(slug=slug).values_list("pk", flat=True).first()
+    return ["site", f"space:{space_id}"]
+
+
+def _topic_scopes(request: HttpRequest, topic_id: int, **kwargs: Any) -> list[str]:
+    return [f"topic:{topic_id}"]
+
+
+def _topic_page(request: HttpRequest, topics: Any) -> Any:
+    paginator = Paginator(topics, topic_selectors.TOPICS_PER_PAGE)
+    page = paginator.get_page(request.GET.get("page"))
+    # Unread markers for members with reading history on (at most one query).
+    page.object_list = reading_selectors.read_markers_attach(
+        viewer=request.user, topics=page.object_list
+    )
+    return page
+
+
+@require_safe
+@cached_for_anonymous(_site_scopes)
+def index(request: HttpRequest) -> HttpResponse:
+    """List the spaces the viewer may read, with topic counts and last activity."""
+    spaces = topic_selectors.space_list(viewer=request.user)
+    return render(request, "discussions/space_list.html", {"spaces": spaces})
+
+
+@require_safe
+@cached_for_anonymous(_space_scopes)
+def space_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    """List a space's topics, pinned first, filtered by type and tag (``?kind=&tag=``)."""
+    space = permissions.access_space(request.user, slug)
+    kind = request.GET.get("kind", "")
+    kind = kind if kind in TopicKind.values else ""
+    tag_slug = request.GET.get("tag", "")[:40]
+    tag = topic_selectors.tag_get(slug=tag_slug) if tag_slug else None
+    topics = topic_selectors.topic_list(
+        viewer=request.user, space=space, kind=kind or None, tag=tag
+    )
+    if tag_slug and tag is None:
+        topics = topics.none()
+    context = {
+        "space": space,
+        "page_obj": _topic_page(request, topics),
+        "kind": kind,
+        "kinds": TopicKind.choices,
+        "tag_slug": tag_slug,
+        "tag": tag,
+        "viewer": request.user,
+    }
+    return render(request, "discussions/space_detail.html", context)
+
+
+@require_safe
+def tag_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    """List the topics with a tag across the spaces the viewer may read."""
+    tag = topic_selectors.tag_get(slug=slug)
+    if tag is None:
+        raise Http404
+    topics = topic_selectors.topic_list(viewer=request.user, tag=tag)
+    context = {"tag": tag, "page_obj": _topic_page(request, topics)}
+    return render(request, "discussions/tag_detail.html", context)
+
+
+@require_safe
+@cached_for_anonymous(_topic_scopes)
+def topic_detail(request: HttpRequest, topic_id: int, slug: str) -> HttpResponse:
+    """Show a topic: its links, the accepted answer and one page of its posts.
+
+    A topic merged into another redirects to it (when the viewer may read it).
+    """
+    try:
+        topic = permissions.access_topic(request.user, topic_id)
+    except Http404:
+        target = moderation_selectors.topic_merge_target(
+            viewer=request.user, topic_id=topic_id
+        )
+        if target is None:
+            raise
+        return redirect(target.get_absolute_url(), permanent=False)
+    if slug != (topic.slug or "-"):
+        query = f"?{request.GET.urlencode()}" if request.GET else ""
+        return redirect(f"{topic.get_absolute_url()}{query}", permanent=True)
+    page_obj = post_selectors.post_page(
+        viewer=request.user, topic=topic, page=request.GET.get("page")
+    )
+    posts = list(page_obj.object_list)
+    if posts:  # stores nothing (and runs no query) without reading history
+        services.read_state_after_view(
+            viewer=request.user, topic=topic, last_number=posts[-1].number
+        )
+    has_opening = bool(posts) and posts[0].number == 1
+    can_reply = permissions.can_reply(request.user, topic)
+    context = {
+        "topic": topic,
+        "space": topic.space,
+        "page_obj": page_obj,
+        "posts": posts,
+        "opening": posts[0] if has_opening else None,
+        "replies": posts[1:] if has_opening else posts,
+        "viewer": request.user,
+        "closure_reason": topic_selectors.topic_closure_reason(topic=topic),
+        "duplicate_target": topic_selectors.topic_duplicate_target(
+            viewer=request.user, topic=topic
+        ),
+        "can_accept": permissions.can_accept_answer(request.user, topic),
+        "tags": list(topic.tags.all()),
+        "accepted": post_selectors.accepted_answer_get(
+            viewer=request.user, topic=topic, page_posts=posts
+        ),
+        "helpful_ids": post_selectors.helpful_post_ids(
+            viewer=request.user, post_ids=[p.pk for p in posts]
+        ),
+        "can_reply": can_reply,
+        "reply_form": ReplyForm() if can_reply else None,
+    }
+    return render(request, "discussions/topic_detail.html", context)
+
+
+@require_safe
+def post_link(request: HttpRequest, post_id: int) -> HttpResponse:
+    """Redirect to the topic page that holds a post, at its anchor."""
+    post = permissions.access_post(request.user, post_id)
+    return redirect(post_selectors.post_url(post=post))
+
+
+@require_safe
+def post_history(request: HttpRequest, post_id: int) -> HttpResponse:
+    """Show a post's earlier versions with their time, editor and note."""
+    post = permissions.access_post(request.user, post_id)
+    context = {
+        "post": post,
+        "topic": post.topic,
+        "revisions": post_selectors.post_revisions(post=post),
+    }
+    return render(request, "discussions/post_history.html", context)
+
+
+urlpatterns = [
+    path("", index, name="index"),
+    path("s/<slug:slug>/", space_detail, name="space"),
+    path("tags/<slug:slug>/", tag_detail, name="tag"),
+    path("t/<int:topic_id>/<slug:slug>/", topic_detail, name="topic"),
+    path("p/<int:post_id>/", post_link, name="post_link"),
+    path("p/<int:post_id>/history/", post_history, name="post_history"),
+]
