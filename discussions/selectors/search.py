@@ -1,8 +1,270 @@
 """Search over the topics and posts a viewer may see.
 
+Uses Wagtail's search framework (``get_search_backend()``: PostgreSQL full text on
+PostgreSQL, SQLite FTS5 or the plain database fallback elsewhere). ``Topic`` and
+``Post`` are ``index.Indexed`` models, so Wagtail's signal handlers index them on
+every save; rows written without ``save()`` (``bulk_create``, ``update()``) need
+``manage.py update_index``.
+
+The backends only accept filters on declared ``FilterField``s, so the visibility
+rules cannot go into the searched queryset. Instead each model is searched for its
+best ``SEARCH_CANDIDATES`` matches (ids only) and the ids are intersected with
+``permissions.visible_topic_q`` / ``visible_post_q`` in one ordinary query: exactly
+the rules of every other list. A post's text counts for its topic: a topic matches
+when its title does or when one of its posts the viewer may read does.
+
 Owner while the discussions are built: H3.
 """
 
 from __future__ import annotations
 
-__all__: list[str] = []
+import html
+import re
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from django.core.paginator import Page, Paginator
+from django.db import DatabaseError, transaction
+from django.db.models import Q
+from django.utils.html import strip_tags
+from django.utils.translation import gettext as _
+
+from discussions import permissions
+from discussions.models import Post, Topic
+
+from .reading import (
+    ReadMarker,
+    read_marker_for,
+    read_markers_attach,
+    read_states_for,
+    reading_history_enabled,
+)
+
+if TYPE_CHECKING:
+    from discussions.models import Space
+
+__all__ = [
+    "MAX_QUERY_LENGTH",
+    "RESULTS_PER_PAGE",
+    "ReadMarker",
+    "SearchHit",
+    "SearchQueryError",
+    "read_marker_for",
+    "read_markers_attach",
+    "read_states_for",
+    "reading_history_enabled",
+    "search_terms",
+    "search_topics",
+]
+
+#: Longest query accepted, in characters.
+MAX_QUERY_LENGTH = 200
+#: Most words used from a query (the rest are ignored, and the page says so).
+MAX_TERMS = 12
+#: Matches fetched per model before visibility is applied; deep enough that the
+#: results a member pages through are never cut short in practice (20 pages).
+SEARCH_CANDIDATES = 500
+#: Topics per results page.
+RESULTS_PER_PAGE = 25
+#: Characters of text around the first match shown as the snippet.
+SNIPPET_LENGTH = 240
+
+_WORD = re.compile(r"[^\W_]+", re.UNICODE)
+
+
+class SearchQueryError(ValueError):
+    """The query cannot be searched; ``str(error)`` tells the member why."""
+
+
+@dataclass
+class SearchHit:
+    """One topic in the results, with the matching post's plain-text snippet."""
+
+    topic: Topic
+    post: Post | None = None
+    url: str = ""
+    # (text, is_match) pieces of the snippet: the template escapes each piece.
+    snippet: list[tuple[str, bool]] = field(default_factory=list)
+
+
+def search_terms(query: str) -> list[str]:
+    """Return the words of ``query`` to search for, or raise :class:`SearchQueryError`."""
+    query = (query or "").strip()
+    if not query:
+        raise SearchQueryError(_("Enter one or more words to search for."))
+    if len(query) > MAX_QUERY_LENGTH:
+        raise SearchQueryError(
+            _("Your search is too long: use at most %(max)d characters.")
+            % {"max": MAX_QUERY_LENGTH}
+        )
+    words: dict[str, None] = {}
+    for word in _WORD.findall(query):
+        words.setdefault(word.casefold(), None)
+    if not words:
+        raise SearchQueryError(
+            _("Your search has no letters or digits to look for: try some words.")
+        )
+    return list(words)[:MAX_TERMS]
+
+
+def _ranked_ids(queryset: Any, text: str, *fields: str) -> list[Any]:
+    from wagtail.search.backends import get_search_backend
+
+    backend = get_search_backend()
+    with (
+        transaction.atomic()
+    ):  # a backend error must not break the request's transaction
+        results = backend.search(text, queryset.only(*fields), operator="and")
+        return list(results[:SEARCH_CANDIDATES])
+
+
+def _topic_filters(prefix: str, space: Space | None, kind: str | None) -> Q:
+    filters = Q()
+    if space is not None:
+        filters &= Q(**{f"{prefix}space_id": space.pk})
+    if kind:
+        filters &= Q(**{f"{prefix}kind": kind})
+    return filters
+
+
+def _matching_topic_ids(
+    *, viewer: Any, terms: list[str], space: Space | None, kind: str | None
+) -> tuple[list[int], dict[int, int]]:
+    """Return the visible matching topic ids, best first, and each one's best post id."""
+    text = " ".join(terms)
+    try:
+        title_hits = [
+            t.pk
+            for t in _ranked_ids(
+                Topic.objects.filter(_topic_filters("", space, kind)), text, "id"
+            )
+        ]
+        post_hits = [
+            (p.pk, p.topic_id)
+            for p in _ranked_ids(Post.objects.all(), text, "id", "topic_id")
+        ]
+    except DatabaseError as error:
+        raise SearchQueryError(
+            _("Search could not run this query. Try other words.")
+        ) from error
+    visible_post_ids = set(
+        Post.objects.filter(pk__in=[pk for pk, _ in post_hits])
+        .filter(permissions.visible_post_q(viewer))
+        .filter(permissions.visible_topic_q(viewer, prefix="topic__"))
+        .filter(_topic_filters("topic__", space, kind))
+        .values_list("pk", flat=True)
+    )
+    rank: dict[int, int] = {}
+    best_post: dict[int, int] = {}
+    position = 0
+    for post_id, topic_id in post_hits:
+        if post_id in visible_post_ids and topic_id not in best_post:
+            best_post[topic_id] = post_id
+            rank[topic_id] = position
+            position += 1
+    title_candidates = [pk for pk in title_hits if pk not in rank]
+    visible_titles = set(
+        Topic.objects.filter(pk__in=title_candidates)
+        .filter(permissions.visible_topic_q(viewer))
+        .values_list("pk", flat=True)
+    )
+    for index, topic_id in enumerate(title_hits):
+        if topic_id in visible_titles or topic_id in rank:
+            rank[topic_id] = min(rank.get(topic_id, index), index)
+    ordered = sorted(rank, key=lambda pk: (rank[pk], -pk))
+    return ordered, best_post
+
+
+def _plain_text(post: Post) -> str:
+    source = post.body_html or post.body or ""
+    text = html.unescape(strip_tags(source))
+    return " ".join(text.split())
+
+
+def snippet_pieces(text: str, terms: list[str]) -> list[tuple[str, bool]]:
+    """Return an excerpt of ``text`` around the first term as (text, is_match) pieces."""
+    if not text:
+        return []
+    pattern = re.compile(
+        "|".join(re.escape(t) for t in sorted(terms, key=len, reverse=True)),
+        re.IGNORECASE,
+    )
+    first = pattern.search(text)
+    start = max((first.start() if first else 0) - SNIPPET_LENGTH // 3, 0)
+    excerpt = text[start : start + SNIPPET_LENGTH]
+    prefix = "… " if start > 0 else ""
+    suffix = " …" if start + SNIPPET_LENGTH < len(text) else ""
+    pieces: list[tuple[str, bool]] = []
+    position = 0
+    for match in pattern.finditer(excerpt):
+        if match.start() > position:
+            pieces.append((excerpt[position : match.start()], False))
+        pieces.append((match.group(0), True))
+        position = match.end()
+    if position < len(excerpt):
+        pieces.append((excerpt[position:], False))
+    if prefix:
+        pieces.insert(0, (prefix, False))
+    if suffix:
+        pieces.append((suffix, False))
+    return pieces
+
+
+def _hits(
+    *, viewer: Any, topic_ids: list[int], best_post: dict[int, int], terms: list[str]
+) -> list[SearchHit]:
+    from discussions.selectors.posts import post_url
+
+    topics = Topic.objects.filter(pk__in=topic_ids).select_related(
+        "space", "product__organisation"
+    )
+    by_id = {topic.pk: topic for topic in topics}
+    post_ids = [best_post[pk] for pk in topic_ids if pk in best_post]
+    title_only = [pk for pk in topic_ids if pk not in best_post]
+    posts = Post.objects.filter(
+        Q(pk__in=post_ids) | Q(topic_id__in=title_only, number=1)
+    ).filter(permissions.visible_post_q(viewer))
+    post_by_topic = {post.topic_id: post for post in posts}
+    hits = []
+    for pk in topic_ids:
+        topic = by_id.get(pk)
+        if topic is None:
+            continue
+        post = post_by_topic.get(pk)
+        hit = SearchHit(topic=topic, post=post, url=topic.get_absolute_url())
+        if post is not None:
+            post.topic = topic
+            hit.snippet = snippet_pieces(_plain_text(post), terms)
+            if pk in best_post:
+                hit.url = post_url(post=post)
+        hits.append(hit)
+    return hits
+
+
+def search_topics(
+    *,
+    viewer: Any,
+    query: str,
+    page: Any = 1,
+    space: Space | None = None,
+    kind: str | None = None,
+) -> Page:
+    """Return page ``page`` of the topics ``viewer`` may see that match ``query``.
+
+    Each item is a :class:`SearchHit`. Narrowed to ``space`` and topic ``kind`` when
+    given. Raises :class:`SearchQueryError` (with a message for the member) for an
+    empty, overlong or wordless query. A constant number of queries whatever the
+    number of matches.
+    """
+    terms = search_terms(query)
+    topic_ids, best_post = _matching_topic_ids(
+        viewer=viewer, terms=terms, space=space, kind=kind
+    )
+    result_page = Paginator(topic_ids, RESULTS_PER_PAGE).get_page(page)
+    result_page.object_list = _hits(
+        viewer=viewer,
+        topic_ids=list(result_page.object_list),
+        best_post=best_post,
+        terms=terms,
+    )
+    return result_page

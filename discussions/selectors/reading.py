@@ -1,0 +1,101 @@
+"""Reads of the opt-in reading history: the opt-in flag and read markers.
+
+Owner while the discussions are built: H3.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from discussions import permissions
+from discussions.models import DiscussionSettings, ReadState
+
+__all__ = [
+    "ReadMarker",
+    "read_marker_for",
+    "read_markers_attach",
+    "read_states_for",
+    "reading_history_enabled",
+]
+
+#: Where the opt-in flag is cached on the user object (one request's lifetime).
+READING_FLAG_ATTR = "_cop_reading_history"
+
+
+def reading_history_enabled(*, viewer: Any) -> bool:
+    """Return whether ``viewer`` turned reading history on (one query, then cached)."""
+    if not permissions.is_active_member(viewer):
+        return False
+    cached = getattr(viewer, READING_FLAG_ATTR, None)
+    if cached is None:
+        cached = DiscussionSettings.objects.filter(
+            user_id=viewer.pk, reading_history=True
+        ).exists()
+        setattr(viewer, READING_FLAG_ATTR, cached)
+    return cached
+
+
+def read_states_for(*, viewer: Any, topic_ids: Iterable[int]) -> dict[int, int]:
+    """Return ``{topic_id: last_read_number}`` of ``viewer`` for ``topic_ids``.
+
+    At most one query; none for anonymous visitors, none when the viewer is known
+    not to have opted in. Rows exist only for members who opted in (turning it off
+    deletes them), and the query also checks the opt-in.
+    """
+    ids = sorted({int(pk) for pk in topic_ids})
+    if not ids or not permissions.is_active_member(viewer):
+        return {}
+    if getattr(viewer, READING_FLAG_ATTR, None) is False:
+        return {}
+    return dict(
+        ReadState.objects.filter(
+            user_id=viewer.pk,
+            topic_id__in=ids,
+            user__discussion_settings__reading_history=True,
+        ).values_list("topic_id", "last_read_number")
+    )
+
+
+@dataclass(frozen=True)
+class ReadMarker:
+    """What a topic row or page shows for a member who keeps reading history."""
+
+    last_read_number: int
+    new_count: int
+    continue_url: str
+
+
+def read_marker_for(*, topic: Any, last_read: int) -> ReadMarker:
+    """Return the marker of ``topic`` for a member who read it up to ``last_read``."""
+    from discussions.selectors.posts import post_page_number
+
+    new_count = max(topic.last_post_number - last_read, 0)
+    target = min(last_read + 1, max(topic.last_post_number, 1))
+    page = post_page_number(target)
+    query = f"?page={page}" if page > 1 else ""
+    return ReadMarker(
+        last_read_number=last_read,
+        new_count=new_count,
+        continue_url=f"{topic.get_absolute_url()}{query}#post-{target}",
+    )
+
+
+def read_markers_attach(*, viewer: Any, topics: Iterable[Any]) -> list[Any]:
+    """Set ``topic.read_marker`` (a :class:`ReadMarker` or None) on each of ``topics``.
+
+    For list pages: costs :func:`read_states_for`'s at most one query. Topics the
+    viewer never opened, and every topic for members without reading history, get
+    None, so ``read_marker.html`` shows nothing.
+    """
+    topics = list(topics)
+    states = read_states_for(viewer=viewer, topic_ids=[t.pk for t in topics])
+    for topic in topics:
+        last_read = states.get(topic.pk)
+        topic.read_marker = (
+            None
+            if last_read is None
+            else read_marker_for(topic=topic, last_read=last_read)
+        )
+    return topics
