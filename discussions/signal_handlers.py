@@ -1,10 +1,68 @@
-"""Reactions to vendors' disclosure and roadmap changes (notifications).
+"""Reactions to other apps' events: vendors' disclosure and roadmap changes notify the
+products' followers; a newly confirmed or changed e-mail address clears the bouncing mark.
 
-Owner while the discussions are built: H5.
+Each receiver only calls one service; connected from ``DiscussionsConfig.ready``.
 """
 
 from __future__ import annotations
 
+from typing import Any
+
+from django.db.models.signals import post_save
+
+
+def notify_on_disclosure_version(
+    sender: Any, instance: Any, created: bool = False, raw: bool = False, **kwargs: Any
+) -> None:
+    """Tell a product's watchers that a new disclosure version was published."""
+    if created and not raw:
+        from discussions.services import notify_disclosure_published
+
+        notify_disclosure_published(version=instance)
+
+
+def notify_on_roadmap_status_change(
+    sender: Any, instance: Any, created: bool = False, raw: bool = False, **kwargs: Any
+) -> None:
+    """Tell a product's watchers that one of its roadmap items changed status."""
+    if created and not raw:
+        from discussions.services import notify_roadmap_status_changed
+
+        notify_roadmap_status_changed(change=instance)
+
+
+def bounce_reset_on_email_change(
+    sender: Any, request: Any = None, **kwargs: Any
+) -> None:
+    """Let digests reach a member again once they confirm or change their address."""
+    user = kwargs.get("user") or getattr(kwargs.get("email_address"), "user", None)
+    if user is None:
+        return
+    from discussions.services import digest_bounce_reset
+
+    digest_bounce_reset(user=user)
+
 
 def register() -> None:
     """Register this module's part with the rest of cop (called from AppConfig.ready)."""
+    from allauth.account.signals import email_changed, email_confirmed
+
+    from vendors.models import DisclosureVersion, RoadmapStatusChange
+
+    email_confirmed.connect(
+        bounce_reset_on_email_change, dispatch_uid="discussions_bounce_reset_on_confirm"
+    )
+    email_changed.connect(
+        bounce_reset_on_email_change, dispatch_uid="discussions_bounce_reset_on_change"
+    )
+
+    post_save.connect(
+        notify_on_disclosure_version,
+        sender=DisclosureVersion,
+        dispatch_uid="discussions_notify_on_disclosure_version",
+    )
+    post_save.connect(
+        notify_on_roadmap_status_change,
+        sender=RoadmapStatusChange,
+        dispatch_uid="discussions_notify_on_roadmap_status_change",
+    )

@@ -1,6 +1,34 @@
-"""Celery tasks: notifications (thin: each calls one service).
-
-Owner while the discussions are built: H5.
-"""
+"""Celery tasks: notification e-mails and the outbox sweeper (thin: each calls one service)."""
 
 from __future__ import annotations
+
+from celery import shared_task
+
+from discussions.mail import TransientMailError
+
+__all__ = ["send_notification_email_task", "sweep_notification_outbox_task"]
+
+
+@shared_task(
+    acks_late=True,
+    autoretry_for=(TransientMailError,),
+    retry_backoff=True,
+    retry_backoff_max=300,  # below the broker's visibility timeout
+    retry_jitter=True,
+    max_retries=5,
+    time_limit=120,
+    soft_time_limit=90,
+)
+def send_notification_email_task(notification_id: int) -> None:
+    """Send one notification e-mail (idempotent: the outbox row is claimed first)."""
+    from discussions.services import notification_email_send
+
+    notification_email_send(notification_id=notification_id)
+
+
+@shared_task(acks_late=True, time_limit=120, soft_time_limit=90)
+def sweep_notification_outbox_task() -> None:
+    """Re-enqueue notification e-mails left pending or stuck (beat, every minute)."""
+    from discussions.services import notification_outbox_sweep
+
+    notification_outbox_sweep()
