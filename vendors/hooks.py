@@ -51,12 +51,25 @@ class RelatedContentProvider(Protocol):
 
 product_related_content: Registry[Any] = Registry("product_related_content")
 
+#: The same for vendor pages: providers take ``vendor`` (an Organisation) and ``viewer``.
+vendor_related_content: Registry[Any] = Registry("vendor_related_content")
+
 
 def related_content_for(*, product: Product, viewer: Any) -> list[RelatedContent]:
     """Return every registered provider's non-empty content for ``product``."""
     groups = []
     for _key, provider in product_related_content:
         content = provider(product=product, viewer=viewer)
+        if content is not None and content.links:
+            groups.append(content)
+    return groups
+
+
+def vendor_related_content_for(*, vendor: Any, viewer: Any) -> list[RelatedContent]:
+    """Return every registered provider's non-empty content for vendor page ``vendor``."""
+    groups = []
+    for _key, provider in vendor_related_content:
+        content = provider(vendor=vendor, viewer=viewer)
         if content is not None and content.links:
             groups.append(content)
     return groups

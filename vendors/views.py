@@ -47,7 +47,13 @@ def vendor_detail(request: HttpRequest, vendor_slug: str) -> HttpResponse:
     return render(
         request,
         "vendors/vendor_detail.html",
-        {"vendor": vendor, "products": public.vendor_products(vendor=vendor)},
+        {
+            "vendor": vendor,
+            "products": public.vendor_products(vendor=vendor),
+            "related": hooks.vendor_related_content_for(
+                vendor=vendor, viewer=request.user
+            ),
+        },
     )
 
 

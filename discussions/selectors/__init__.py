@@ -6,5 +6,6 @@ Each module defines ``__all__``; callers import from ``discussions.selectors``.
 from .moderation import *  # noqa: F403
 from .notifications import *  # noqa: F403
 from .posts import *  # noqa: F403
+from .reading import *  # noqa: F403
 from .search import *  # noqa: F403
 from .topics import *  # noqa: F403
