@@ -152,6 +152,24 @@ EXPECTED: dict[str, Any] = {
         anonymous=LOGIN, others=NO_ACCESS | {REDIRECT}
     ),
     "members_admin:usage": row(anonymous=LOGIN, others=NO_ACCESS | {REDIRECT}),
+    # discussions: moderation (flagging, the queue and actions, the public log)
+    "discussions:post_flag": row(anonymous=LOGIN, others={OK, FORBIDDEN, NOT_FOUND}),
+    "discussions:moderation_queue": MODERATORS,
+    "discussions:moderation_log": PUBLIC,  # no names; events of readable spaces only
+    "discussions:moderate_post": MODERATORS,
+    "discussions:moderate_topic": MODERATORS,
+    # discussions: the spaces' admin (moderators edit and order; only admins delete)
+    "discussion_spaces:index": MODERATORS,
+    "discussion_spaces:index_results": MODERATORS,
+    "discussion_spaces:add": MODERATORS,
+    "discussion_spaces:edit": MODERATORS,
+    "discussion_spaces:delete": ADMIN_ONLY_IN_ADMIN,
+    "discussion_spaces:history": MODERATORS,
+    "discussion_spaces:history_results": MODERATORS,
+    "discussion_spaces:usage": MODERATORS,
+    "discussion_spaces:reorder": row(
+        anonymous=LOGIN, moderator=METHOD, admin=METHOD, others=NO_ACCESS
+    ),
     # public criteria pages (reference data; details not requested: no data loaded)
     "privacy:criterion_list": PUBLIC,
     "privacy:criterion_detail": PUBLIC,
@@ -180,6 +198,44 @@ EXPECTED: dict[str, Any] = {
     "api:changelog": PUBLIC,
     "api:criterion_list": PUBLIC,
     "api:criterion_detail": PUBLIC,
+    # discussions: reading and composing (H1b). Per-space visibility, roles and
+    # 404-for-invisible are tested in tests/discussions/test_views_*.py.
+    "discussions:index": PUBLIC,
+    "discussions:space": row(others={OK, NOT_FOUND}),
+    "discussions:tag": row(others={OK, NOT_FOUND}),
+    "discussions:topic": row(others={OK, NOT_FOUND, REDIRECT}),
+    "discussions:post_link": row(others={REDIRECT, NOT_FOUND}),
+    "discussions:post_history": row(others={OK, NOT_FOUND}),
+    "discussions:topic_new": row(anonymous=LOGIN, others={OK, FORBIDDEN, NOT_FOUND}),
+    "discussions:topic_similar": MEMBERS,
+    "discussions:post_reply": row(anonymous=LOGIN, others={OK, FORBIDDEN, NOT_FOUND}),
+    "discussions:post_edit": row(anonymous=LOGIN, others={OK, FORBIDDEN, NOT_FOUND}),
+    "discussions:answer_accept": POST_ONLY,
+    "discussions:helpful_toggle": POST_ONLY,
+    # discussions: notifications and follows (H5)
+    "discussions:notifications": MEMBERS,
+    "discussions:notification_open": row(anonymous=LOGIN, others=NOT_FOUND),
+    "discussions:notification_read": POST_ONLY,
+    "discussions:notifications_read_all": POST_ONLY,
+    "discussions:follow": MEMBERS,
+    "discussions:notification_settings": MEMBERS,
+    # discussions: e-mail unsubscribe by signed link, no sign-in (H6): a bad token is 400
+    "discussions:unsubscribe": row(others={OK, "status 400"}),
+    # discussions: search, feeds (public content only), reading history, red flags (H3)
+    "discussions:search": PUBLIC,
+    "discussions:feed_site_atom": PUBLIC,
+    "discussions:feed_site_rss": PUBLIC,
+    "discussions:feed_space_atom": row(others={OK, NOT_FOUND}),  # 404 unless public
+    "discussions:feed_space_rss": row(others={OK, NOT_FOUND}),  # 404 unless public
+    "discussions:reading_settings": MEMBERS,
+    # only the flagged vendor's reps (others who can see the flag: 403; the rest: 404)
+    "discussions:red_flag_respond": row(anonymous=LOGIN, others=NO_ACCESS | {OK}),
+    "discussions:red_flag_release": row(
+        anonymous=LOGIN,
+        moderator=NO_ACCESS | {OK},
+        admin=NO_ACCESS | {OK},
+        others=NO_ACCESS,
+    ),
 }
 
 # cop's snippet and admin viewset namespaces with their rows (most are moderator-only).
@@ -355,6 +411,26 @@ def url_kwargs(world: dict[str, Any]) -> dict[str, dict[str, dict[str, Any]]]:
         "wagtail_serve": {"": {}},
         "vendors:vendor_detail": {"": {"vendor_slug": a.slug}},
         "api:vendor_detail": {"": {"vendor_slug": a.slug}},
+        # H3: a missing space has no feed; a missing red flag is a 404 (after sign-in).
+        "discussions:feed_space_atom": {"": {"slug": "no-such-space"}},
+        "discussions:feed_space_rss": {"": {"slug": "no-such-space"}},
+        "discussions:red_flag_respond": {"": {"topic_id": 987654}},
+        "discussions:red_flag_release": {"": {"topic_id": 987654}},
+        # Someone else's (here: no one's) notification is a 404 for every member.
+        "discussions:notification_open": {"": {"notification_id": 987654}},
+        "discussions:notification_read": {"": {"notification_id": 987654}},
+        "discussions:follow": {"": {"target_type": "vendor", "target_id": a.pk}},
+        # Missing spaces, topics and posts answer 404 (sign-in first where needed).
+        "discussions:space": {"": {"slug": "no-such-space"}},
+        "discussions:tag": {"": {"slug": "no-such-tag"}},
+        "discussions:topic": {"": {"topic_id": 987654, "slug": "missing"}},
+        "discussions:topic_new": {"": {"slug": "no-such-space"}},
+        "discussions:post_reply": {"": {"topic_id": 987654}},
+        "discussions:answer_accept": {"": {"topic_id": 987654}},
+        "discussions:post_link": {"": {"post_id": 987654}},
+        "discussions:post_history": {"": {"post_id": 987654}},
+        "discussions:post_edit": {"": {"post_id": 987654}},
+        "discussions:helpful_toggle": {"": {"post_id": 987654}},
     }
 
 

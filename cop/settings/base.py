@@ -199,6 +199,21 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
         "task": "cop.core.tasks.clear_expired_sessions_task",
         "schedule": crontab(hour=3, minute=17),
     },
+    # Re-enqueues notification e-mails left pending (broker down) or stuck (discussions).
+    "sweep-notification-outbox": {
+        "task": "discussions.tasks.notifications.sweep_notification_outbox_task",
+        "schedule": timedelta(minutes=1),
+    },
+    # Publishes red flags whose vendor response window has ended (discussions).
+    "release-due-red-flags": {
+        "task": "discussions.tasks.redflags.release_due_red_flags_task",
+        "schedule": timedelta(minutes=15),
+    },
+    # Enqueues the digests of members whose local digest hour has come (discussions).
+    "schedule-due-digests": {
+        "task": "discussions.tasks.digests.schedule_due_digests_task",
+        "schedule": timedelta(minutes=15),
+    },
 }
 
 # ---------------------------------------------------------------- auth
@@ -442,3 +457,26 @@ SPECTACULAR_SETTINGS = {
 COP_DEMO_PASSWORD = "cop-demo-2026"  # noqa: S105 - public by design, listed in README.md
 COP_HEARTBEAT_STALE_AFTER = timedelta(minutes=5)
 COP_ENVIRONMENT = env("COP_ENVIRONMENT", default="development")
+
+# ---------------------------------------------------------------- discussions: posting
+# A new member's first N posts wait for a moderator (0 turns pre-moderation off);
+# moderators and verified vendor representatives are exempt.
+COP_DISCUSSIONS_PREMODERATE_FIRST_POSTS = env.int(
+    "COP_DISCUSSIONS_PREMODERATE_FIRST_POSTS", default=2
+)
+
+# ---------------------------------------------------------------- discussions: moderation
+# Open flags from this many distinct members hide a post until a moderator reviews it.
+COP_DISCUSSIONS_FLAG_HIDE_THRESHOLD = env.int(
+    "COP_DISCUSSIONS_FLAG_HIDE_THRESHOLD", default=3
+)
+
+# ---------------------------------------------------------------- discussions: digests
+# A digest claim older than this many seconds belongs to a worker that died and is
+# taken over; keep it above the send task's time limit (120 s) and below
+# CELERY_VISIBILITY_TIMEOUT, so a redelivered task can take it.
+COP_DIGEST_CLAIM_TIMEOUT = env.int("COP_DIGEST_CLAIM_TIMEOUT", default=360)
+# Days an unsubscribe link in an e-mail keeps working.
+COP_UNSUBSCRIBE_TOKEN_MAX_AGE_DAYS = env.int(
+    "COP_UNSUBSCRIBE_TOKEN_MAX_AGE_DAYS", default=60
+)
