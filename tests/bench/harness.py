@@ -9,7 +9,18 @@ requests per second for:
   middleware stack (served only by :mod:`tests.bench.urls`);
 - ``product``: a product page with a published disclosure;
 - ``compare``: the comparison of 6 products (the maximum);
-- ``api``: the API's product list (first page).
+- ``api``: the API's product list (first page);
+- ``space (anon)`` / ``space (member)``: the discussion space holding the longest
+  public topic, for an anonymous reader and for a signed-in library worker;
+- ``topic (anon)`` / ``topic (member)``: the middle page of that topic (at the large
+  scale, ``bench-topic-0001`` with exactly 200 posts).
+
+The signed-in member is the demo library worker: before the load the harness makes
+one session per client thread through Django's session engine (``manage.py shell``)
+and each thread sends its own session cookie. A discussion target whose page
+answers 404 (not built yet) or anything but 200 is skipped with a line saying so.
+The targets of the issue are printed next to the ratios (anonymous >= 0.5, signed-in
+member >= 0.1) and reported, never asserted.
 
 Each page's throughput is printed as a ratio to the baseline of the same run, which
 cancels out the speed of the machine. The load loop is bounded in time and count,
@@ -41,6 +52,9 @@ BASE_DIR = Path(__file__).resolve().parents[2]
 HOST = "127.0.0.1"
 SETTINGS = "tests.bench.settings"
 COMPARE_SIZE = 6
+#: Ratio to the baseline each discussion page should reach (reported, not asserted).
+DISCUSSION_GOALS = {"anon": 0.5, "member": 0.1}
+DEMO_MEMBER_EMAIL = "library@example.org"
 
 
 @dataclass
@@ -66,6 +80,7 @@ class Result:
     errors: int = 0
     seconds: float = 0.0
     statuses: dict[int, int] = field(default_factory=dict)
+    goal: float | None = None  # the ratio to the baseline it should reach
 
     @property
     def rate(self) -> float:
@@ -114,11 +129,13 @@ def prepare_database(env: dict[str, str], scale: str, log: Any) -> None:
     _manage(env, "seed_demo", "--scale", scale, log=log)
 
 
-def get(port: int, path: str, timeout: float = 10.0) -> tuple[int, bytes]:
+def get(
+    port: int, path: str, timeout: float = 10.0, headers: dict[str, str] | None = None
+) -> tuple[int, bytes]:
     """GET ``path`` from the benchmark server; return the status and body."""
     conn = http.client.HTTPConnection(HOST, port, timeout=timeout)
     try:
-        conn.request("GET", path)
+        conn.request("GET", path, headers=headers or {})
         response = conn.getresponse()
         return response.status, response.read()
     finally:
@@ -191,14 +208,25 @@ def discover_targets(port: int) -> list[tuple[str, str]]:
 
 
 def load(
-    port: int, name: str, path: str, *, seconds: float, threads: int, limit: int
+    port: int,
+    name: str,
+    path: str,
+    *,
+    seconds: float,
+    threads: int,
+    limit: int,
+    headers: Sequence[dict[str, str]] = (),
 ) -> Result:
-    """Request ``path`` from ``threads`` threads for ``seconds`` or ``limit`` requests."""
+    """Request ``path`` from ``threads`` threads for ``seconds`` or ``limit`` requests.
+
+    Thread ``n`` sends ``headers[n % len(headers)]`` (e.g. its own session cookie).
+    """
     result = Result(name=name, path=path)
     lock = threading.Lock()
     stop_at = time.monotonic() + seconds
 
-    def client() -> None:
+    def client(n: int) -> None:
+        sent = dict(headers[n % len(headers)]) if headers else {}
         conn = http.client.HTTPConnection(HOST, port, timeout=30)
         while time.monotonic() < stop_at:
             with lock:
@@ -206,7 +234,7 @@ def load(
                     return
                 result.requests += 1
             try:
-                conn.request("GET", path)
+                conn.request("GET", path, headers=sent)
                 response = conn.getresponse()
                 response.read()
                 status = response.status
@@ -222,7 +250,7 @@ def load(
         conn.close()
 
     started = time.monotonic()
-    workers = [threading.Thread(target=client) for _ in range(threads)]
+    workers = [threading.Thread(target=client, args=(n,)) for n in range(threads)]
     for worker in workers:
         worker.start()
     for worker in workers:
@@ -231,25 +259,161 @@ def load(
     return result
 
 
-def measure(
-    port: int, targets: Sequence[tuple[str, str]], options: Options
-) -> list[Result]:
-    """Warm each target up, then load it; return one result per target."""
-    results = []
-    for name, path in targets:
-        load(
-            port, name, path, seconds=options.warmup, threads=options.threads, limit=500
+@dataclass
+class Target:
+    """One page to measure: its name, path, per-thread headers and goal ratio."""
+
+    name: str
+    path: str
+    headers: Sequence[dict[str, str]] = ()
+    goal: float | None = None
+
+
+# Run by ``manage.py shell`` on the benchmark database; prints one JSON line.
+_DISCUSSION_SCRIPT = """
+import json
+from importlib import import_module
+from django.conf import settings
+from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+from django.contrib.auth import get_user_model
+from discussions.models import Topic
+out = {"cookie": settings.SESSION_COOKIE_NAME, "sessions": []}
+topic = (
+    Topic.objects.filter(
+        space__visibility="public", review_state="approved", hidden_at__isnull=True,
+        embargo_state__in=["none", "released"],
+    ).order_by("-post_count", "pk").first()
+)
+if topic is not None:
+    middle = topic.posts.filter(
+        number__gte=max(1, topic.last_post_number // 2)
+    ).order_by("number").first()
+    try:
+        from discussions.selectors import post_url
+        out["topic"] = post_url(post=middle).split("#")[0]
+    except Exception:
+        out["topic"] = topic.get_absolute_url()
+    out["space"] = topic.space.get_absolute_url()
+    out["posts"] = topic.post_count
+user = get_user_model().objects.filter(email=%(email)r).first()
+if user is not None:
+    engine = import_module(settings.SESSION_ENGINE)
+    for _ in range(%(threads)d):
+        session = engine.SessionStore()
+        session[SESSION_KEY] = str(user.pk)
+        session[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[0]
+        session[HASH_SESSION_KEY] = user.get_session_auth_hash()
+        session.create()
+        out["sessions"].append(session.session_key)
+print("BENCH-JSON " + json.dumps(out))
+"""
+
+
+def discover_discussion_targets(
+    env: dict[str, str], options: Options, out: Any
+) -> list[Target]:
+    """Return the discussion targets: a space and a topic page, anonymous and member."""
+    script = _DISCUSSION_SCRIPT % {
+        "email": DEMO_MEMBER_EMAIL,
+        "threads": options.threads,
+    }
+    completed = subprocess.run(  # noqa: S603 - fixed arguments, our own interpreter
+        [sys.executable, str(BASE_DIR / "manage.py"), "shell", "-c", script],
+        cwd=BASE_DIR,
+        env=env,
+        check=False,
+        capture_output=True,
+        text=True,
+    )
+    lines = [
+        line for line in completed.stdout.splitlines() if line.startswith("BENCH-JSON ")
+    ]
+    if not lines:
+        print(
+            "skipped the discussion pages: could not read the topic and sessions "
+            f"(manage.py shell exited {completed.returncode}: "
+            f"{completed.stderr.strip()[-300:]})",
+            file=out,
         )
-        results.append(
-            load(
-                port,
-                name,
-                path,
-                seconds=options.duration,
-                threads=options.threads,
-                limit=options.max_requests,
+        return []
+    found = json.loads(lines[-1].removeprefix("BENCH-JSON "))
+    if "topic" not in found:
+        print("skipped the discussion pages: no public topic was seeded", file=out)
+        return []
+    member = [{"Cookie": f"{found['cookie']}={key}"} for key in found["sessions"]]
+    targets = []
+    for page in ("space", "topic"):
+        targets.append(
+            Target(f"{page} (anon)", found[page], goal=DISCUSSION_GOALS["anon"])
+        )
+        if member:
+            targets.append(
+                Target(
+                    f"{page} (member)",
+                    found[page],
+                    headers=member,
+                    goal=DISCUSSION_GOALS["member"],
+                )
             )
+    print(
+        f"discussion topic: {found['posts']} posts; measuring {found['topic']}",
+        file=out,
+    )
+    return targets
+
+
+def usable(port: int, target: Target, out: Any) -> bool:
+    """Return whether ``target`` answers 200; print why it is skipped if not."""
+    headers = target.headers[0] if target.headers else None
+    try:
+        status, _ = get(port, target.path, headers=headers)
+    except OSError as exc:
+        print(f"skipped {target.name}: {target.path} failed ({exc})", file=out)
+        return False
+    if status == 404:
+        print(
+            f"skipped {target.name}: {target.path} answered 404 (page not built yet?)",
+            file=out,
         )
+        return False
+    if status != 200:
+        print(f"skipped {target.name}: {target.path} answered {status}", file=out)
+        return False
+    return True
+
+
+def measure(
+    port: int,
+    targets: Sequence[tuple[str, str] | Target],
+    options: Options,
+    out: Any = sys.stdout,
+) -> list[Result]:
+    """Warm each target up, then load it; return one result per target measured."""
+    results = []
+    for item in targets:
+        target = item if isinstance(item, Target) else Target(*item)
+        if target.goal is not None and not usable(port, target, out):
+            continue
+        load(
+            port,
+            target.name,
+            target.path,
+            seconds=options.warmup,
+            threads=options.threads,
+            limit=500,
+            headers=target.headers,
+        )
+        result = load(
+            port,
+            target.name,
+            target.path,
+            seconds=options.duration,
+            threads=options.threads,
+            limit=options.max_requests,
+            headers=target.headers,
+        )
+        result.goal = target.goal
+        results.append(result)
     return results
 
 
@@ -257,12 +421,18 @@ def report(results: Sequence[Result]) -> str:
     """Return the results as a table with each target's ratio to the baseline."""
     baseline = results[0].rate or 1.0
     lines = [
-        f"{'target':<16} {'requests':>8} {'errors':>6} {'req/s':>9} {'ratio':>7}  path",
+        f"{'target':<16} {'requests':>8} {'errors':>6} {'req/s':>9} {'ratio':>7} "
+        f"{'goal':>6}  path",
     ]
     for r in results:
+        ratio = r.rate / baseline
+        goal = f"{r.goal:>6.2f}" if r.goal is not None else f"{'':>6}"
+        verdict = ""
+        if r.goal is not None:
+            verdict = "  (met)" if ratio >= r.goal else "  (BELOW GOAL)"
         lines.append(
             f"{r.name:<16} {r.requests:>8} {r.errors:>6} {r.rate:>9.1f} "
-            f"{r.rate / baseline:>7.3f}  {r.path[:80]}"
+            f"{ratio:>7.3f} {goal}  {r.path[:70]}{verdict}"
         )
     return "\n".join(lines)
 
@@ -282,9 +452,13 @@ def run(options: Options, out: Any = sys.stdout) -> list[Result]:
                 f"prepared in {time.monotonic() - started:.0f} s; starting gunicorn",
                 file=out,
             )
+            discussion_targets = discover_discussion_targets(env, options, out)
             with server(env, log) as port:
-                targets = discover_targets(port)
-                results = measure(port, targets, options)
+                targets: list[tuple[str, str] | Target] = [
+                    *discover_targets(port),
+                    *discussion_targets,
+                ]
+                results = measure(port, targets, options, out)
         print(report(results), file=out)
         print(
             f"(gunicorn 2 sync workers, {options.threads} client threads, "
