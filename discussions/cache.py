@@ -55,10 +55,12 @@ from django.http import HttpRequest, HttpResponse, HttpResponseBase
 __all__ = [
     "CACHE_HEADER",
     "PAGE_TIMEOUT",
+    "SPACES_SCOPE",
     "cached_for_anonymous",
     "content_changed",
     "page_cache_enabled",
     "scope_versions",
+    "space_slug_scope",
 ]
 
 logger = logging.getLogger(__name__)
@@ -69,6 +71,9 @@ CACHE_ALIAS: Final = "default"
 PAGE_TIMEOUT: Final = 300
 #: Response header telling whether the page came from the cache ("hit") or not.
 CACHE_HEADER: Final = "X-Cop-Page-Cache"
+
+#: Bumped when a space as such changes (see :func:`content_changed`).
+SPACES_SCOPE: Final = "spaces"
 
 _VERSION_PREFIX: Final = "disc:v:"
 _PAGE_PREFIX: Final = "disc:page:"
@@ -226,7 +231,22 @@ def cached_for_anonymous(
     return decorate
 
 
-def _bump(scopes: Sequence[str]) -> None:
+def _bump(scopes: Sequence[str], space_id: int | None = None) -> None:
+    scopes = list(scopes)
+    if space_id is not None:
+        # The space page is looked up by its slug (no query on a hit): bump the
+        # slug's scope too. One query on the write path; the "site" scope (always
+        # bumped) still covers a slug that changed in this very commit.
+        try:
+            from discussions.models import Space
+
+            slug = Space.objects.filter(pk=space_id).values_list("slug", flat=True)
+            slug = slug.first()
+        except Exception:
+            logger.exception("could not read the slug of space %s", space_id)
+            slug = None
+        if slug:
+            scopes.append(space_slug_scope(slug))
     cache = _cache()
     try:
         cache.set_many(
@@ -242,18 +262,28 @@ def _bump(scopes: Sequence[str]) -> None:
         )
 
 
+def space_slug_scope(slug: str) -> str:
+    """Return the scope of the space page at ``slug`` (``"space-slug:<slug>"``)."""
+    return f"space-slug:{slug}"
+
+
 def content_changed(
     *, space_id: int | None = None, topic_id: int | None = None
 ) -> None:
     """Invalidate cached pages showing ``space_id`` / ``topic_id`` (and site-wide lists).
 
     Call inside the transaction that makes the change: the versions of ``"site"``,
-    ``"space:<space_id>"`` and ``"topic:<topic_id>"`` are replaced after it commits
-    (at once outside a transaction; never if it rolls back).
+    ``"space:<space_id>"``, ``"space-slug:<its slug>"`` and ``"topic:<topic_id>"``
+    are replaced after it commits (at once outside a transaction; never if it
+    rolls back). A change to a space as such (``space_id`` without ``topic_id``:
+    its settings, visibility, counters) also bumps ``"spaces"``, which every topic
+    page depends on (a topic page cannot name its space without a query).
     """
     scopes = ["site"]
     if space_id is not None:
         scopes.append(f"space:{space_id}")
+        if topic_id is None:
+            scopes.append(SPACES_SCOPE)
     if topic_id is not None:
         scopes.append(f"topic:{topic_id}")
-    transaction.on_commit(lambda: _bump(scopes))
+    transaction.on_commit(lambda: _bump(scopes, space_id))

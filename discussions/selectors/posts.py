@@ -11,10 +11,13 @@ Owner while the discussions are built: H1b.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from django.core.paginator import Page, Paginator
 from django.db.models import Q, QuerySet
+from django.utils import timezone
 
 from discussions import permissions
 from discussions.models import HelpfulMark, Post, PostRevision, ReviewState
@@ -24,12 +27,14 @@ if TYPE_CHECKING:
 
 __all__ = [
     "POSTS_PER_PAGE",
+    "PostViewerFacts",
     "accepted_answer_get",
     "helpful_post_ids",
     "post_page",
     "post_page_number",
     "post_revisions",
     "post_url",
+    "post_viewer_facts_attach",
 ]
 
 #: Posts per page of a topic.
@@ -134,3 +139,51 @@ def helpful_post_ids(*, viewer: Any, post_ids: list[int]) -> set[int]:
 def post_revisions(*, post: Post) -> QuerySet[PostRevision]:
     """Return ``post``'s earlier bodies, oldest first, with their editors."""
     return PostRevision.objects.filter(post_id=post.pk).select_related("edited_by")
+
+
+@dataclass(frozen=True, slots=True)
+class PostViewerFacts:
+    """What one viewer may do with one post on the topic page (see ``post_viewer_facts_attach``)."""
+
+    can_see_body: bool
+    can_mark_helpful: bool
+    marked_helpful: bool
+    can_edit: bool
+    can_flag: bool
+    can_quote: bool
+    can_accept: bool
+    moderates: bool
+
+
+def post_viewer_facts_attach(
+    *,
+    viewer: Any,
+    topic: Topic,
+    posts: list[Post] | tuple[Post, ...],
+    helpful_ids: set[int] | frozenset[int],
+    can_reply: bool,
+    can_accept: bool,
+    now: datetime | None = None,
+) -> None:
+    """Set ``post.viewer_facts`` (a :class:`PostViewerFacts`) on each of ``posts``.
+
+    Every answer comes from :mod:`discussions.permissions`, asked once per post in
+    Python (no query: the viewer's roles are memoised), so the page's template
+    does not call a filter per post and per rule. ``helpful_ids`` are the posts
+    the viewer marked helpful (:func:`helpful_post_ids`); ``can_reply`` and
+    ``can_accept`` are the viewer's rights on ``topic``.
+    """
+    now = now or timezone.now()
+    moderates = permissions.can_moderate(viewer, topic.space)
+    for post in posts:
+        shown = post.is_visible_to_all
+        post.viewer_facts = PostViewerFacts(
+            can_see_body=permissions.can_see_post_body(viewer, post),
+            can_mark_helpful=permissions.can_mark_helpful(viewer, post),
+            marked_helpful=post.pk in helpful_ids,
+            can_edit=permissions.can_edit_post(viewer, post, now=now),
+            can_flag=permissions.can_flag_post(viewer, post),
+            can_quote=can_reply and shown,
+            can_accept=can_accept and post.number > 1 and shown,
+            moderates=moderates,
+        )

@@ -3,19 +3,29 @@
 Permission filters only call :mod:`discussions.permissions`
 (``{% if post|can_edit:viewer %}``); no rule is written here. Member text is
 shown only as the sanitised HTML that :mod:`discussions.markup` produced.
+
+``{% post_article post %}`` renders one post of the topic page in Python rather
+than as a template included once per post: the topic page shows 25 posts, and
+the include with its filters, ``{% url %}`` tags and translations was most of
+the page's cost. What the viewer may do with each post comes from
+``post.viewer_facts`` (:func:`discussions.selectors.posts.post_viewer_facts_attach`);
+the moderators' controls still come from the template
+``discussions/includes/post_moderation.html``.
 """
 
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Any, Final
 
 from django import template
+from django.urls import reverse
 from django.utils import timezone
-from django.utils.html import format_html
+from django.utils.html import avoid_wrapping, escape, format_html
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.timesince import timesince
+from django.utils.timesince import TIME_STRINGS, timesince
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from discussions import permissions
 from discussions.selectors import posts as post_selectors
@@ -118,16 +128,467 @@ def contains(collection: Any, item: Any) -> bool:
 @register.simple_tag
 def reltime(value: datetime | None) -> SafeString | str:
     """Render ``value`` as ``<time datetime=…>3 hours ago</time>`` (empty for None)."""
-    if value is None:
-        return ""
-    now = timezone.now()
-    if value > now:
-        label = _("just now")
-    else:
-        label = _("%(since)s ago") % {"since": timesince(value, now, depth=1)}
-    return format_html(
-        '<time datetime="{}" title="{}">{}</time>',
-        value.isoformat(),
-        timezone.localtime(value).strftime("%Y-%m-%d %H:%M %Z"),
-        label,
+    return TimeLabels(timezone.now())(value)
+
+
+# Under four weeks no calendar month has passed: timesince's answer is then the
+# first non-zero of these units (depth 1), which a page can compute and reuse.
+_SHORT_UNITS: Final = (("week", 604800), ("day", 86400), ("hour", 3600), ("minute", 60))
+_SHORT_LIMIT: Final = 28 * 86400
+
+
+class TimeLabels:
+    """Renders ``<time>`` elements relative to one ``now`` (reused across a page).
+
+    Gives what ``timesince(value, now, depth=1)`` gives, computing the common
+    case (under four weeks) directly and translating each distinct label once.
+    """
+
+    def __init__(self, now: datetime) -> None:
+        self.now = now
+        self._zone = timezone.get_current_timezone()
+        self._labels: dict[tuple[str, int], str] = {}
+
+    def _label(self, value: datetime) -> str:
+        now = self.now
+        if value > now:
+            return _("just now")
+        delta = now - value
+        since = delta.days * 86400 + delta.seconds
+        if since >= _SHORT_LIMIT:
+            return _("%(since)s ago") % {"since": timesince(value, now, depth=1)}
+        unit, count = "minute", 0
+        for name, seconds in _SHORT_UNITS:
+            count = since // seconds
+            if count:
+                unit = name
+                break
+        key = (unit, count)
+        label = self._labels.get(key)
+        if label is None:
+            label = _("%(since)s ago") % {
+                "since": avoid_wrapping(TIME_STRINGS[unit] % {"num": count})
+            }
+            self._labels[key] = label
+        return label
+
+    def __call__(self, value: datetime | None) -> SafeString | str:
+        if value is None:
+            return ""
+        local = value.astimezone(self._zone).strftime("%Y-%m-%d %H:%M %Z")
+        return mark_safe(  # noqa: S308 - every part escaped
+            f'<time datetime="{escape(value.isoformat())}" title="{escape(local)}">'
+            f"{escape(self._label(value))}</time>"
+        )
+
+
+# ----------------------------------------------------------------- one post
+
+# A post id no page shows: reversed once, then replaced by each post's id.
+_ID_SLOT = 987654321
+_POST_MODERATION_TEMPLATE = "discussions/includes/post_moderation.html"
+_RENDER_STATE_KEY = "discussions_tags.post_article"
+
+
+def _url_parts(name: str, kwarg: str) -> tuple[str, str]:
+    url = reverse(name, kwargs={kwarg: _ID_SLOT})
+    before, _slot, after = url.partition(str(_ID_SLOT))
+    return str(escape(before)), str(escape(after))
+
+
+class _PostPageState:
+    """What every post of one topic page shares: URLs, texts, the CSRF field, now."""
+
+    def __init__(self, context: template.Context, topic: Any) -> None:
+        self.topic = topic
+        self.now = timezone.now()
+        self.time = TimeLabels(self.now)
+        self.topic_url = topic.get_absolute_url()
+        self.member = _url_parts("members:member_detail", "user_id")
+        self.history = _url_parts("discussions:post_history", "post_id")
+        self.helpful = _url_parts("discussions:helpful_toggle", "post_id")
+        self.edit = _url_parts("discussions:post_edit", "post_id")
+        self.flag = _url_parts("discussions:post_flag", "post_id")
+        self.reply = escape(reverse("discussions:post_reply", args=[topic.pk]))
+        self.accept = escape(reverse("discussions:answer_accept", args=[topic.pk]))
+        # Read only when a form is shown: reading the token makes the response
+        # personal (an anonymous page that shows no form stays cacheable).
+        self._csrf_token = context.get("csrf_token")
+        self._csrf: str | None = None
+        self.texts = {
+            "official": escape(_("Official")),
+            "edited": escape(_("edited")),
+            "vendor_response": escape(_("Vendor response")),
+            "accepted": escape(_("Accepted answer")),
+            "pending": escape(
+                _(
+                    "Waiting for a moderator: only you and the moderators can see "
+                    "this post."
+                )
+            ),
+            "rejected": escape(_("Rejected by a moderator.")),
+            "hidden_note": escape(
+                _("Hidden: others see a placeholder until a moderator reviews it.")
+            ),
+            "hidden_moderator": escape(_("Hidden by a moderator.")),
+            "hidden_flags": escape(_("Hidden after flags, waiting for review.")),
+            "helpful": escape(_("Helpful")),
+            "helpful_marked": escape(_("(marked; press to undo)")),
+            "quote": escape(_("Quote")),
+            "edit": escape(_("Edit")),
+            "withdraw": escape(_("Withdraw accepted answer")),
+            "accept": escape(_("Accept as answer")),
+            "flag": escape(_("Flag")),
+            "former": escape(_("Former member")),
+        }
+
+    @property
+    def csrf(self) -> str:
+        if self._csrf is None:
+            token = str(self._csrf_token) if self._csrf_token else ""
+            self._csrf = (
+                format_html(
+                    '<input type="hidden" name="csrfmiddlewaretoken" value="{}">', token
+                )
+                if token and token != "NOTPROVIDED"  # noqa: S105 - Django's "no token"
+                else ""
+            )
+        return self._csrf
+
+    def post_url(self, post: Any) -> str:
+        if post.topic_id != self.topic.pk:
+            return str(escape(post_selectors.post_url(post=post)))
+        page = post_selectors.post_page_number(post.number)
+        query = f"?page={page}" if page > 1 else ""
+        return f"{escape(self.topic_url)}{query}#post-{post.number}"
+
+
+def _page_state(context: template.Context, topic: Any) -> _PostPageState:
+    state = context.render_context.get(_RENDER_STATE_KEY)
+    if state is None or state.topic is not topic:
+        state = _PostPageState(context, topic)
+        context.render_context[_RENDER_STATE_KEY] = state
+    return state
+
+
+def _facts(context: template.Context, post: Any, topic: Any) -> Any:
+    facts = getattr(post, "viewer_facts", None)
+    if facts is None:  # a page that did not attach them: ask the same rules
+        viewer = context.get("viewer") or getattr(context.get("request"), "user", None)
+        post_selectors.post_viewer_facts_attach(
+            viewer=viewer,
+            topic=topic,
+            posts=[post],
+            helpful_ids=context.get("helpful_ids") or set(),
+            can_reply=bool(context.get("can_reply")),
+            can_accept=bool(context.get("can_accept")),
+        )
+        facts = post.viewer_facts
+    return facts
+
+
+@register.simple_tag(takes_context=True)
+def post_article(
+    context: template.Context, post: Any, in_box: bool = False
+) -> SafeString:
+    """Render one post of the topic page (``{% post_article post in_box=False %}``).
+
+    ``in_box`` renders it inside the accepted-answer box (no anchor id, no
+    accept or moderation controls). Runs no query: the page's posts come with
+    author, organisation, topic and ``viewer_facts``.
+    """
+    topic = context.get("topic") or post.topic
+    state = _page_state(context, topic)
+    facts = _facts(context, post, topic)
+    texts = state.texts
+    pk = post.pk
+    number = post.number
+    accepted = pk == topic.accepted_answer_id
+    shown = post.is_visible_to_all
+    label_prefix = "accepted-" if in_box else ""
+    out: list[str] = []
+    add = out.append
+
+    classes = "post"
+    if accepted:
+        classes += " post--accepted"
+    if post.organisation_id:
+        classes += " post--official"
+    if not shown:
+        classes += " post--restricted"
+    anchor = "" if in_box else f' id="post-{number}"'
+    add(
+        f'<article class="{classes}"{anchor} '
+        f'aria-labelledby="{label_prefix}post-{number}-author">'
+        '<header class="post__header">'
+        f'<h3 class="post__author" id="{label_prefix}post-{number}-author">'
     )
+    author = post.author
+    if author is not None:
+        before, after = state.member
+        add(
+            f'<a href="{before}{post.author_id}{after}">'
+            f"{escape(author.public_name)}</a>"
+        )
+    else:
+        add(texts["former"])
+    organisation = post.organisation
+    if organisation is not None:
+        add(
+            f' <span class="post__organisation">{escape(organisation.name)}</span>'
+            f' <span class="badge badge--official">{texts["official"]}</span>'
+        )
+    link_label = escape(_("Link to post %(number)s") % {"number": number})
+    add(
+        '</h3><p class="post__meta">'
+        f'<a href="{state.post_url(post)}" aria-label="{link_label}">#{number}</a> '
+        f"{state.time(post.created_at)}"
+    )
+    if post.edited_at:
+        before, after = state.history
+        add(f' · <a href="{before}{pk}{after}">{texts["edited"]}</a>')
+    if post.is_vendor_response:
+        add(f' <span class="badge badge--official">{texts["vendor_response"]}</span>')
+    if accepted:
+        add(f' <span class="badge badge--accepted">✓ {texts["accepted"]}</span>')
+    add("</p>")
+    if post.review_state == "pending":
+        add(f'<p class="post__state">{texts["pending"]}</p>')
+    elif post.review_state == "rejected":
+        add(f'<p class="post__state">{texts["rejected"]}</p>')
+    add("</header>")
+
+    if facts.can_see_body:
+        if post.hidden_at:
+            add(f'<p class="post__state">{texts["hidden_note"]}</p>')
+        # body_html is written only by discussions.markup.render_markdown.
+        add(f'<div class="post__body prose">{post.body_html}</div>')
+    else:
+        reason = (
+            texts["hidden_moderator"]
+            if post.hidden_reason == "moderator"
+            else texts["hidden_flags"]
+        )
+        add(f'<p class="post__placeholder">{reason}</p>')
+
+    count = post.helpful_count
+    helpful_label = ngettext(
+        "%(counter)s member found this helpful",
+        "%(counter)s members found this helpful",
+        count,
+    ) % {"counter": count}
+    add(
+        '<footer class="post__actions">'
+        f'<span class="post__helpful">{escape(helpful_label)}</span>'
+    )
+    if facts.can_mark_helpful:
+        before, after = state.helpful
+        add(
+            f'<form class="inline-form" method="post" action="{before}{pk}{after}">'
+            f"{state.csrf}"
+        )
+        if facts.marked_helpful:
+            add(
+                '<button type="submit" class="button--small button--secondary" '
+                f'aria-pressed="true">{texts["helpful"]}<span class="visually-hidden">'
+                f" {texts['helpful_marked']}</span></button>"
+            )
+        else:
+            add(
+                '<button type="submit" class="button--small button--secondary" '
+                f'aria-pressed="false">{texts["helpful"]}</button>'
+            )
+        add("</form>")
+    if facts.can_quote:
+        add(f' <a href="{state.reply}?quote={pk}">{texts["quote"]}</a>')
+    if facts.can_edit:
+        before, after = state.edit
+        add(f' <a href="{before}{pk}{after}">{texts["edit"]}</a>')
+    if facts.can_accept and not in_box:
+        add(
+            f'<form class="inline-form" method="post" action="{state.accept}">'
+            f"{state.csrf}"
+        )
+        if accepted:
+            add(
+                '<input type="hidden" name="unaccept" value="on">'
+                '<button type="submit" class="button--small button--secondary">'
+                f"{texts['withdraw']}</button>"
+            )
+        else:
+            add(
+                f'<input type="hidden" name="post" value="{pk}">'
+                '<button type="submit" class="button--small button--secondary">'
+                f"{texts['accept']}</button>"
+            )
+        add("</form>")
+    if not in_box:
+        if facts.moderates:
+            moderation = context.template.engine.get_template(_POST_MODERATION_TEMPLATE)
+            with context.push(post=post):
+                add(moderation.render(context))
+        elif facts.can_flag:
+            before, after = state.flag
+            add(
+                f' <a class="post-flag-link" href="{before}{pk}{after}" '
+                f'rel="nofollow">{texts["flag"]}</a>'
+            )
+    add("</footer></article>")
+    return mark_safe("".join(out))  # noqa: S308 - every member text escaped or sanitised
+
+
+# ----------------------------------------------------------------- one topic row
+
+_SLUG_SLOT = "zq0slotzq"
+_ROW_STATE_KEY = "discussions_tags.topic_row"
+
+
+class _TopicRowState:
+    """What every row of one topic list shares: URL patterns, texts, now."""
+
+    def __init__(self) -> None:
+        self.time = TimeLabels(timezone.now())
+        url = reverse(
+            "discussions:topic", kwargs={"topic_id": _ID_SLOT, "slug": _SLUG_SLOT}
+        )
+        before, _slot, rest = url.partition(str(_ID_SLOT))
+        middle, _slot, after = rest.partition(_SLUG_SLOT)
+        self.topic_parts = (before, middle, after)
+        self.tag_urls: dict[str, str] = {}
+        self.product_urls: dict[int, str] = {}
+        self.kinds: dict[str, str] = {}
+        self.texts = {
+            "pinned": escape(_("Pinned")),
+            "answered": escape(_("Answered")),
+            "duplicate": escape(_("Duplicate")),
+            "locked": escape(_("Locked")),
+            "pending": escape(_("Waiting for a moderator")),
+            "embargoed": escape(_("In the vendor's response window")),
+            "tags": escape(_("Tags")),
+            "no_replies": escape(_("No replies yet")),
+            "read": escape(_("Read")),
+            "continue": escape(_(": continue where you left off")),
+        }
+
+    def topic_url(self, topic: Any) -> str:
+        before, middle, after = self.topic_parts
+        return f"{before}{topic.pk}{middle}{topic.slug or '-'}{after}"
+
+    def tag_url(self, tag: Any) -> str:
+        url = self.tag_urls.get(tag.slug)
+        if url is None:
+            url = self.tag_urls[tag.slug] = str(escape(tag.get_absolute_url()))
+        return url
+
+    def product_url(self, product: Any) -> str:
+        url = self.product_urls.get(product.pk)
+        if url is None:
+            url = reverse(
+                "vendors:product_detail",
+                kwargs={
+                    "vendor_slug": product.organisation.slug,
+                    "product_slug": product.slug,
+                },
+            )
+            url = self.product_urls[product.pk] = str(escape(url))
+        return url
+
+    def kind_label(self, topic: Any) -> str:
+        label = self.kinds.get(topic.kind)
+        if label is None:
+            label = self.kinds[topic.kind] = str(escape(topic.get_kind_display()))
+        return label
+
+
+def read_marker_html(topic: Any, texts: dict[str, str] | None = None) -> str:
+    """Return the unread marker of ``topic`` (as ``read_marker.html``; "" when unset)."""
+    marker = getattr(topic, "read_marker", None)
+    if not marker:
+        return ""
+    if marker.new_count:
+        label = ngettext("%(counter)s new", "%(counter)s new", marker.new_count) % {
+            "counter": marker.new_count
+        }
+        hint = (
+            texts["continue"] if texts else escape(_(": continue where you left off"))
+        )
+        inner = (
+            f'<a href="{escape(marker.continue_url)}">{escape(label)}'
+            f'<span class="visually-hidden">{hint}</span></a>'
+        )
+    else:
+        read = texts["read"] if texts else escape(_("Read"))
+        inner = f'<span class="read-marker__done">{read}</span>'
+    return f'<span class="read-marker">{inner}</span>'
+
+
+@register.simple_tag(takes_context=True)
+def topic_row(
+    context: template.Context, topic: Any, show_space: bool = False
+) -> SafeString:
+    """Render one topic of a list (``{% topic_row topic show_space=True %}``).
+
+    Needs the ``topic_list`` selector's joins (space, author, last poster,
+    product with vendor, prefetched tags); runs no query.
+    """
+    state = context.render_context.get(_ROW_STATE_KEY)
+    if state is None:
+        state = context.render_context[_ROW_STATE_KEY] = _TopicRowState()
+    texts = state.texts
+    out: list[str] = []
+    add = out.append
+    pinned = " topic-row--pinned" if topic.pinned_at else ""
+    add(
+        f'<li class="topic-row{pinned}"><h3 class="topic-row__title">'
+        f'<a href="{state.topic_url(topic)}">{escape(topic.title)}</a>'
+        f"{read_marker_html(topic, texts)}</h3>"
+        '<p class="topic-row__marks">'
+        f'<span class="badge badge--{escape(topic.kind)}">{state.kind_label(topic)}</span>'
+    )
+    if topic.pinned_at:
+        add(f' <span class="badge">{texts["pinned"]}</span>')
+    if topic.accepted_answer_id:
+        add(f' <span class="badge badge--accepted">✓ {texts["answered"]}</span>')
+    if topic.duplicate_of_id:
+        add(f' <span class="badge badge--closed">{texts["duplicate"]}</span>')
+    elif topic.locked_at:
+        add(f' <span class="badge badge--closed">{texts["locked"]}</span>')
+    if topic.review_state == "pending":
+        add(f' <span class="badge badge--pending">{texts["pending"]}</span>')
+    if topic.is_embargoed:
+        add(f' <span class="badge badge--pending">{texts["embargoed"]}</span>')
+    if show_space:
+        label = _("in %(name)s") % {"name": topic.space.name}
+        add(f' <span class="topic-row__space">{escape(label)}</span>')
+    product = topic.product
+    if product is not None:
+        add(
+            f' <a class="topic-row__product" href="{state.product_url(product)}">'
+            f"{escape(product.name)} ({escape(product.organisation.name)})</a>"
+        )
+    add("</p>")
+    # The prefetched tags as they are (``topic.tags.all()`` builds a manager).
+    prefetched = getattr(topic, "_prefetched_objects_cache", {})
+    tags = prefetched["tags"] if "tags" in prefetched else topic.tags.all()
+    if tags:
+        add(f'<ul class="tag-list" aria-label="{texts["tags"]}">')
+        for tag in tags:
+            add(
+                f'<li><a class="tag" href="{state.tag_url(tag)}">'
+                f"{escape(tag.name)}</a></li>"
+            )
+        add("</ul>")
+    if topic.post_count > 1:
+        replies = topic.post_count - 1
+        replies_label = escape(
+            ngettext("%(counter)s reply", "%(counter)s replies", replies)
+            % {"counter": replies}
+        )
+    else:
+        replies_label = texts["no_replies"]
+    last = _("Last post by %(name)s") % {"name": member_name(topic.last_poster)}
+    add(
+        f'<p class="topic-row__stats"><span>{replies_label}</span> '
+        f"<span>{escape(last)} {state.time(topic.last_activity_at)}</span></p></li>"
+    )
+    return mark_safe("".join(out))  # noqa: S308 - every member text escaped

@@ -19,9 +19,9 @@ from django.urls import path
 from django.views.decorators.http import require_safe
 
 from discussions import permissions, services
-from discussions.cache import cached_for_anonymous
+from discussions.cache import SPACES_SCOPE, cached_for_anonymous, space_slug_scope
 from discussions.forms.posting import ReplyForm
-from discussions.models import Space, TopicKind
+from discussions.models import TopicKind
 from discussions.selectors import moderation as moderation_selectors
 from discussions.selectors import posts as post_selectors
 from discussions.selectors import reading as reading_selectors
@@ -33,12 +33,13 @@ def _site_scopes(request: HttpRequest, **kwargs: Any) -> list[str]:
 
 
 def _space_scopes(request: HttpRequest, slug: str, **kwargs: Any) -> list[str]:
-    space_id = Space.objects.filter(slug=slug).values_list("pk", flat=True).first()
-    return ["site", f"space:{space_id}"]
+    # Keyed on the slug, so that a cache hit runs no query.
+    return ["site", space_slug_scope(slug)]
 
 
 def _topic_scopes(request: HttpRequest, topic_id: int, **kwargs: Any) -> list[str]:
-    return [f"topic:{topic_id}"]
+    # "spaces": a change to any space as such (e.g. its visibility) drops the page.
+    return [f"topic:{topic_id}", SPACES_SCOPE]
 
 
 def _topic_page(request: HttpRequest, topics: Any) -> Any:
@@ -125,6 +126,22 @@ def topic_detail(request: HttpRequest, topic_id: int, slug: str) -> HttpResponse
         )
     has_opening = bool(posts) and posts[0].number == 1
     can_reply = permissions.can_reply(request.user, topic)
+    can_accept = permissions.can_accept_answer(request.user, topic)
+    accepted = post_selectors.accepted_answer_get(
+        viewer=request.user, topic=topic, page_posts=posts
+    )
+    helpful_ids = post_selectors.helpful_post_ids(
+        viewer=request.user, post_ids=[p.pk for p in posts]
+    )
+    # What the viewer may do with each post, asked once per post (no query).
+    post_selectors.post_viewer_facts_attach(
+        viewer=request.user,
+        topic=topic,
+        posts=[*posts, accepted] if accepted and accepted not in posts else posts,
+        helpful_ids=helpful_ids,
+        can_reply=can_reply,
+        can_accept=can_accept,
+    )
     context = {
         "topic": topic,
         "space": topic.space,
@@ -137,14 +154,10 @@ def topic_detail(request: HttpRequest, topic_id: int, slug: str) -> HttpResponse
         "duplicate_target": topic_selectors.topic_duplicate_target(
             viewer=request.user, topic=topic
         ),
-        "can_accept": permissions.can_accept_answer(request.user, topic),
+        "can_accept": can_accept,
         "tags": list(topic.tags.all()),
-        "accepted": post_selectors.accepted_answer_get(
-            viewer=request.user, topic=topic, page_posts=posts
-        ),
-        "helpful_ids": post_selectors.helpful_post_ids(
-            viewer=request.user, post_ids=[p.pk for p in posts]
-        ),
+        "accepted": accepted,
+        "helpful_ids": helpful_ids,
         "can_reply": can_reply,
         "reply_form": ReplyForm() if can_reply else None,
     }

@@ -17,6 +17,7 @@ from discussions.cache import (
     cached_for_anonymous,
     content_changed,
     scope_versions,
+    space_slug_scope,
 )
 from tests.factories import PostFactory, TopicFactory
 
@@ -160,6 +161,47 @@ def test_space_page_shows_a_new_topic_right_after_it_commits(
     response = _get(client, url)
 
     assert b"Exit plans that actually deleted our data" in response.content
+
+
+def test_space_page_anonymous_hit_runs_no_query(
+    client, topic, public_space, django_assert_num_queries
+):
+    url = public_space.get_absolute_url()
+    assert _get(client, url)[CACHE_HEADER] == "miss"
+
+    with django_assert_num_queries(0):
+        response = _get(client, url)
+
+    assert response[CACHE_HEADER] == "hit"
+
+
+def test_space_change_drops_its_space_page_and_topic_pages(
+    client, topic, public_space, django_capture_on_commit_callbacks
+):
+    space_url = public_space.get_absolute_url()
+    topic_url = topic.get_absolute_url()
+    _get(client, space_url)
+    _get(client, topic_url)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        public_space.name = "Renamed space"
+        public_space.save(update_fields=["name"])
+        content_changed(space_id=public_space.pk)
+
+    assert b"Renamed space" in _get(client, space_url).content
+    assert b"Renamed space" in _get(client, topic_url).content
+
+
+def test_content_changed_bumps_the_space_slug_scope(
+    public_space, django_capture_on_commit_callbacks
+):
+    scope = space_slug_scope(public_space.slug)
+    before = scope_versions([scope])
+
+    with django_capture_on_commit_callbacks(execute=True):
+        content_changed(space_id=public_space.pk, topic_id=1)
+
+    assert scope_versions([scope]) != before
 
 
 def test_content_changed_bumps_versions_only_after_commit(

@@ -76,7 +76,9 @@ def test_vendor_page_lists_visible_topics_and_follow_link(
 ) -> None:
     # given: a public topic and a library-workers-only topic about vendor A's product
     TopicFactory(space=spaces["public"], product=product_a, title="Public about stacks")
-    TopicFactory(space=spaces["library_workers"], product=product_a, title="Private about stacks")
+    TopicFactory(
+        space=spaces["library_workers"], product=product_a, title="Private about stacks"
+    )
     url = f"/vendors/{product_a.organisation.slug}/"
     # when / then: anonymous readers see the public topic and no follow link
     html = client.get(url).content.decode()

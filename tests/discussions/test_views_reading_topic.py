@@ -304,3 +304,76 @@ def test_topic_page_for_member_of_library_org(public_space, library):
     topic = TopicFactory(space=public_space, with_posts=1)
     html = get(member, topic.get_absolute_url()).content.decode()
     assert 'action="/discussions/t/' in html  # the reply form
+
+
+# ----------------------------------------------------------------- rendering helpers
+
+
+@pytest.mark.parametrize(
+    "delta",
+    [
+        dt.timedelta(0),
+        dt.timedelta(seconds=59),
+        dt.timedelta(minutes=1),
+        dt.timedelta(minutes=59, seconds=59),
+        dt.timedelta(hours=1),
+        dt.timedelta(hours=23),
+        dt.timedelta(days=1),
+        dt.timedelta(days=13),
+        dt.timedelta(days=27, hours=23),
+        dt.timedelta(days=40),
+        dt.timedelta(days=800),
+        dt.timedelta(seconds=-30),
+    ],
+)
+def test_time_labels_match_reltime_of_timesince(delta):
+    from django.utils.timesince import timesince
+
+    from discussions.templatetags.discussions_tags import TimeLabels
+
+    now = timezone.now()
+    value = now - delta
+    html = TimeLabels(now)(value)
+    expected = (
+        "just now"
+        if value > now
+        else f"{timesince(value, now, depth=1)} ago".replace("\xa0", "&nbsp;")
+    )
+    assert f">{expected}</time>" in html.replace("\xa0", "&nbsp;")
+    assert f'datetime="{value.isoformat()}"' in html
+
+
+def test_topic_page_actions_per_role(public_space, people, moderator):
+    # given: a reply by another member and one by the library worker
+    topic = TopicFactory(space=public_space, kind="question", with_posts=1)
+    other = PostFactory(topic=topic, body_html="<p>Other reply</p>")
+    own = PostFactory(
+        topic=topic, author=people["library_worker"], body_html="<p>Own reply</p>"
+    )
+    edit_other = reverse("discussions:post_edit", kwargs={"post_id": other.pk})
+    edit_own = reverse("discussions:post_edit", kwargs={"post_id": own.pk})
+    flag_other = reverse("discussions:post_flag", kwargs={"post_id": other.pk})
+    flag_own = reverse("discussions:post_flag", kwargs={"post_id": own.pk})
+    helpful_other = reverse("discussions:helpful_toggle", kwargs={"post_id": other.pk})
+    moderate_other = reverse("discussions:moderate_post", kwargs={"post_id": other.pk})
+    quote_other = f"/discussions/t/{topic.pk}/reply/?quote={other.pk}"
+    # when
+    anonymous = get(None, topic.get_absolute_url()).content.decode()
+    member = get(people["library_worker"], topic.get_absolute_url()).content.decode()
+    mod = get(moderator, topic.get_absolute_url()).content.decode()
+    # then: anonymous readers get no action at all
+    for link in (edit_other, flag_other, helpful_other, moderate_other, quote_other):
+        assert link not in anonymous
+    assert "csrfmiddlewaretoken" not in anonymous
+    # a member edits their own post, flags and marks others' posts, quotes
+    assert edit_own in member
+    assert edit_other not in member
+    assert flag_other in member
+    assert flag_own not in member
+    assert helpful_other in member
+    assert quote_other in member
+    assert moderate_other not in member
+    # a moderator edits and moderates every post
+    assert edit_other in mod
+    assert moderate_other in mod
+    assert 'name="action" value="hide"' in mod
