@@ -11,6 +11,11 @@ class VendorsConfig(AppConfig):
 
         seeders.register("vendors", seed_vendors, order=SEED_ORDER_VENDORS)
 
+        from cop.core.digest import digest_sections
+        from vendors.digest import build_vendor_section
+
+        digest_sections.register("vendors", build_vendor_section, order=200)
+
         # Policies are registered here, not in wagtail_hooks (imported lazily), so that
         # services that publish outside the admin already see them.
         from wagtail.permissions import register_permission_policy
