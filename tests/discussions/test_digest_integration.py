@@ -48,33 +48,16 @@ from tests.discussions.digest_helpers import (
     follow,
 )
 from tests.factories import SpaceFactory, TopicFactory
+from tests.integration_support import (
+    celery_on_broker,
+    free_port,
+    service_missing,
+    wait_until,
+)
 
 ROOT = Path(__file__).resolve().parents[2]
-REQUIRE_SERVICES = os.environ.get("COP_REQUIRE_SERVICES") == "1"
 
 pytestmark = pytest.mark.integration
-
-
-def _missing(what: str) -> None:
-    if REQUIRE_SERVICES:
-        pytest.fail(f"{what} (COP_REQUIRE_SERVICES=1)")
-    pytest.skip(what)
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-    return port
-
-
-def _wait(predicate: Any, timeout: float, step: float = 0.2) -> bool:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return True
-        time.sleep(step)
-    return bool(predicate())
 
 
 class SinkHandler:
@@ -107,8 +90,8 @@ def redis_url() -> Iterator[str]:
     """A private redis-server on a free port (no persistence), stopped afterwards."""
     binary = shutil.which("redis-server")
     if binary is None:
-        _missing("redis-server is not installed")
-    port = _free_port()
+        service_missing("redis-server is not installed")
+    port = free_port()
     process = subprocess.Popen(  # noqa: S603 - a fixed local binary
         [
             binary,
@@ -133,7 +116,7 @@ def redis_url() -> Iterator[str]:
             except OSError:
                 return False
 
-        assert _wait(up, 10), "redis-server did not start"
+        assert wait_until(up, 10), "redis-server did not start"
         yield f"redis://127.0.0.1:{port}/0"
     finally:
         process.terminate()
@@ -142,35 +125,16 @@ def redis_url() -> Iterator[str]:
 
 def _sink(rcpt_delay: float = 0.0) -> tuple[Controller, SinkHandler]:
     handler = SinkHandler(rcpt_delay)
-    controller = Controller(handler, hostname="127.0.0.1", port=_free_port())
+    controller = Controller(handler, hostname="127.0.0.1", port=free_port())
     controller.start()
     return controller, handler
-
-
-def _reset_broker_connections(app: Celery) -> None:
-    if app._pool is not None:
-        app._pool.force_close_all()
-    app._pool = None
-    app.amqp._producer_pool = None
 
 
 @pytest.fixture
 def worker_app(redis_url: str) -> Iterator[Celery]:
     """The cop app pointed at the private Redis, not eager."""
-    conf = celery_app.conf
-    keys = ("broker_url", "task_always_eager", "broker_transport_options")
-    saved = {key: conf[key] for key in keys}
-    conf.update(
-        broker_url=redis_url,
-        task_always_eager=False,
-        broker_transport_options={"visibility_timeout": 600},
-    )
-    _reset_broker_connections(celery_app)
-    try:
-        yield celery_app
-    finally:
-        conf.update(saved)
-        _reset_broker_connections(celery_app)
+    with celery_on_broker(celery_app, redis_url) as app:
+        yield app
 
 
 def _due_members(count: int) -> list[Any]:
@@ -198,7 +162,7 @@ def test_digest_enqueued_three_times_arrives_once(worker_app, settings, time_mac
                 send_digest_task.delay(
                     member.pk, PERIOD_START.isoformat(), SLOT.isoformat()
                 )
-            assert _wait(
+            assert wait_until(
                 lambda: DigestDelivery.objects.filter(state="sent").exists(), 30
             )
             time.sleep(2)  # let the other two copies run (they must be no-ops)
@@ -271,7 +235,7 @@ def test_digest_batch_survives_killed_worker(
     worker_app, redis_url, tmp_path, time_machine
 ):
     if connection.vendor != "postgresql":
-        _missing(
+        service_missing(
             "the killed-worker test needs PostgreSQL (DATABASE_URL=postgres://...)"
         )
     # given: 8 due members and an SMTP server taking 0.7 s per recipient
@@ -286,14 +250,16 @@ def test_digest_batch_survives_killed_worker(
     first = _start_worker(env, "first")
     try:
         # when: the first worker is killed once some (not all) digests went out
-        assert _wait(lambda: len(sink.messages) >= 2, 60), "first worker sent nothing"
+        assert wait_until(lambda: len(sink.messages) >= 2, 60), (
+            "first worker sent nothing"
+        )
         os.killpg(first.pid, signal.SIGKILL)
         first.wait(timeout=10)
         sent_before_kill = len(sink.messages)
         assert sent_before_kill < len(members)
         second = _start_worker(env, "second")
         try:
-            done = _wait(
+            done = wait_until(
                 lambda: (
                     DigestDelivery.objects.filter(state="sent").count() == len(members)
                 ),

@@ -14,7 +14,6 @@ unless ``COP_REQUIRE_SERVICES=1``, where it fails.
 from __future__ import annotations
 
 import email
-import os
 import shutil
 import socket
 import subprocess
@@ -25,7 +24,6 @@ from collections.abc import Iterator
 from datetime import timedelta
 from typing import Any
 
-import kombu.pools
 import pytest
 from celery import Celery
 from celery.contrib.testing.worker import start_worker
@@ -45,32 +43,15 @@ from tests.factories import (
     UserFactory,
     VerifiedEmailAddressFactory,
 )
-
-REQUIRE_SERVICES = os.environ.get("COP_REQUIRE_SERVICES") == "1"
+from tests.integration_support import (
+    celery_on_broker,
+    free_port,
+    reset_broker_connections,
+    service_missing,
+    wait_until,
+)
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
-
-
-def _missing(what: str) -> None:
-    if REQUIRE_SERVICES:
-        pytest.fail(f"{what} (COP_REQUIRE_SERVICES=1)")
-    pytest.skip(what)
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-    return port
-
-
-def _wait(predicate: Any, timeout: float, step: float = 0.2) -> bool:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return True
-        time.sleep(step)
-    return bool(predicate())
 
 
 class RedisServer:
@@ -105,14 +86,14 @@ class RedisServer:
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
         )
-        assert _wait(self._answers, 10), "redis-server did not start"
+        assert wait_until(self._answers, 10), "redis-server did not start"
 
     def stop(self) -> None:
         if self.process is not None:
             self.process.terminate()
             self.process.wait(timeout=10)
             self.process = None
-        assert _wait(lambda: not self._answers(), 5)
+        assert wait_until(lambda: not self._answers(), 5)
 
 
 class SinkHandler:
@@ -132,8 +113,8 @@ class SinkHandler:
 @pytest.fixture
 def redis_server() -> Iterator[RedisServer]:
     if shutil.which("redis-server") is None:
-        _missing("redis-server is not installed")
-    server = RedisServer(_free_port())
+        service_missing("redis-server is not installed")
+    server = RedisServer(free_port())
     server.start()
     try:
         yield server
@@ -146,9 +127,9 @@ def smtp_sink(settings: Any) -> Iterator[SinkHandler]:
     try:
         from aiosmtpd.controller import Controller
     except ImportError:
-        _missing("aiosmtpd is not installed")
+        service_missing("aiosmtpd is not installed")
     handler = SinkHandler()
-    controller = Controller(handler, hostname="127.0.0.1", port=_free_port())
+    controller = Controller(handler, hostname="127.0.0.1", port=free_port())
     controller.start()
     settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
     settings.EMAIL_HOST = "127.0.0.1"
@@ -162,41 +143,17 @@ def smtp_sink(settings: Any) -> Iterator[SinkHandler]:
         controller.stop()
 
 
-def _reset_broker_connections(app: Celery) -> None:
-    """Drop every pooled broker connection (kombu's registries are keyed by URL)."""
-    if app._pool is not None:
-        app._pool.force_close_all()
-    app._pool = None
-    app.amqp._producer_pool = None
-    kombu.pools.reset()
-
-
 @pytest.fixture
 def real_broker(redis_server: RedisServer) -> Iterator[Celery]:
     """The cop Celery app on the test's own Redis, not eager."""
-    conf = celery_app.conf
-    keys = (
-        "broker_url",
-        "task_always_eager",
-        "broker_transport_options",
-        "broker_connection_retry",
-        "broker_connection_max_retries",
-    )
-    saved = {key: conf[key] for key in keys}
-    conf.update(
-        broker_url=redis_server.url,
-        task_always_eager=False,
-        broker_transport_options={"visibility_timeout": 600},
+    with celery_on_broker(
+        celery_app,
+        redis_server.url,
         # A publish to a stopped Redis fails after a short retry instead of hanging.
         broker_connection_retry=False,
         broker_connection_max_retries=1,
-    )
-    _reset_broker_connections(celery_app)
-    try:
-        yield celery_app
-    finally:
-        conf.update(saved)
-        _reset_broker_connections(celery_app)
+    ) as app:
+        yield app
 
 
 def _member_wanting_email(space: Any) -> Any:
@@ -246,12 +203,12 @@ def test_outbox_survives_redis_outage_and_sends_each_email_once(
     # when: Redis comes back empty (the first reply's queued tasks are gone too),
     # a real worker runs and the sweeper re-enqueues every pending row, twice over
     redis_server.start()
-    _reset_broker_connections(real_broker)
+    reset_broker_connections(real_broker)
     with start_worker(real_broker, perform_ping_check=False, shutdown_timeout=30):
         swept = services.notification_outbox_sweep(min_age=timedelta(0))
         assert swept == 6
         services.notification_outbox_sweep(min_age=timedelta(0))
-        assert _wait(
+        assert wait_until(
             lambda: (
                 Notification.objects.filter(email_state=EmailState.SENT).count() == 6
             ),

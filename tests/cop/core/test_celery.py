@@ -25,6 +25,7 @@ from celery.result import EagerResult
 from cop.celery import app as celery_app
 from cop.core.models import WorkerHeartbeat
 from cop.core.tasks import record_heartbeat_task
+from tests.integration_support import celery_on_broker
 
 ROOT = Path(__file__).resolve().parents[3]
 REDIS_TEST_URL = "redis://127.0.0.1:6379/15"
@@ -98,13 +99,6 @@ def _closed_port() -> int:
     return port
 
 
-def _reset_broker_connections(app: Celery) -> None:
-    if app._pool is not None:
-        app._pool.force_close_all()
-    app._pool = None
-    app.amqp._producer_pool = None
-
-
 def test_celery_config_with_redis_is_json_only_and_safe_to_redeliver(tmp_path):
     # when
     config = _app_config(tmp_path, REDIS_URL=REDIS_TEST_URL)
@@ -162,20 +156,8 @@ def redis_worker_app() -> Iterator[Celery]:
     import redis
 
     redis.Redis.from_url(REDIS_TEST_URL).flushdb()
-    conf = celery_app.conf
-    keys = ("broker_url", "task_always_eager", "broker_transport_options")
-    saved = {key: conf[key] for key in keys}
-    conf.update(
-        broker_url=REDIS_TEST_URL,
-        task_always_eager=False,
-        broker_transport_options={"visibility_timeout": 600},
-    )
-    _reset_broker_connections(celery_app)
-    try:
-        yield celery_app
-    finally:
-        conf.update(saved)
-        _reset_broker_connections(celery_app)
+    with celery_on_broker(celery_app, REDIS_TEST_URL) as app:
+        yield app
 
 
 @pytest.mark.integration
