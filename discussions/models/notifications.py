@@ -130,6 +130,10 @@ class NotificationKind(models.TextChoices):
     REPLY = "reply", _("A reply in a topic you follow")
     ANSWER_ACCEPTED = "answer_accepted", _("Your answer was accepted")
     VENDOR_RESPONSE = "vendor_response", _("A vendor responded to your red flag")
+    RED_FLAG_RAISED = (
+        "red_flag_raised",
+        _("A red flag about your product awaits your response"),
+    )
     RED_FLAG_PUBLISHED = "red_flag_published", _("A red flag was published")
     DISCLOSURE_CHANGED = "disclosure_changed", _("A disclosure changed")
     ROADMAP_CHANGED = "roadmap_changed", _("A roadmap item changed status")

@@ -132,6 +132,8 @@ def notification_describe(*, notification: Notification) -> dict[str, str]:
         text = _("Your answer in “%(title)s” was accepted")
     elif kind == NotificationKind.VENDOR_RESPONSE:
         text = _("The vendor responded to your red flag “%(title)s”")
+    elif kind == NotificationKind.RED_FLAG_RAISED:
+        text = _("A red flag about your product awaits your response: “%(title)s”")
     elif kind == NotificationKind.RED_FLAG_PUBLISHED:
         text = _("A red flag was published: “%(title)s”")
     elif kind == NotificationKind.DISCLOSURE_CHANGED:

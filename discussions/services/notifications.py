@@ -35,6 +35,7 @@ from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
+from cop.members.models import Membership
 from discussions import permissions
 from discussions.models import (
     DiscussionSettings,
@@ -81,6 +82,7 @@ SWEEP_MIN_AGE = timedelta(seconds=60)
 
 # The stronger kind wins when one member has several reasons to hear of one post.
 _KIND_RANK = {
+    NotificationKind.RED_FLAG_RAISED: 0,
     NotificationKind.VENDOR_RESPONSE: 0,
     NotificationKind.MENTION: 1,
     NotificationKind.REPLY: 2,
@@ -262,7 +264,8 @@ def notify_post_published(*, post: Post) -> None:
     at creation when no review is needed, or when a moderator approves it. The
     opening post of a topic counts (new topic in a watched space, tag, vendor or
     product). A vendor representative's response on a red flag also tells the
-    flag's author. The post's author starts watching the topic unless they chose a
+    flag's author. A new red flag in its response window tells the verified
+    representatives of the vendor concerned, so they can answer in time. The post's author starts watching the topic unless they chose a
     level for it. Constant number of queries; idempotent.
     """
     topic = post.topic
@@ -287,6 +290,16 @@ def notify_post_published(*, post: Post) -> None:
     )
     if post.is_vendor_response and topic.kind == TopicKind.RED_FLAG:
         _add(wanted, [topic.author_id], NotificationKind.VENDOR_RESPONSE)
+    if post.number == 1 and topic.is_embargoed and topic.embargo_vendor_id:
+        _add(
+            wanted,
+            Membership.objects.filter(
+                organisation_id=topic.embargo_vendor_id,
+                role=Membership.Role.REPRESENTATIVE,
+                status=Membership.Status.VERIFIED,
+            ).values_list("user_id", flat=True),
+            NotificationKind.RED_FLAG_RAISED,
+        )
     for user_id in muted:
         wanted.pop(user_id, None)
     _write(

@@ -199,6 +199,27 @@ def test_notify_post_published_embargoed_red_flag_reaches_only_vendor_and_modera
     assert bool(kinds_for(watcher)) is told
 
 
+def test_notify_post_published_new_embargoed_red_flag_tells_that_vendors_reps(
+    people, spaces, product_a
+):
+    # given: nobody follows anything; a library worker raises a red flag about vendor A
+    topic = TopicFactory(
+        space=spaces["public"],
+        kind="red_flag",
+        product=product_a,
+        author=people["library_worker"],
+        embargo_state="embargoed",
+        embargo_vendor=product_a.organisation,
+        embargo_ends_at=timezone.now() + dt.timedelta(days=14),
+    )
+    # when: its opening post is published
+    publish(topic=topic, author=people["library_worker"])
+    # then: only vendor A's representative is asked to respond
+    assert kinds_for(people["vendor_rep_a"]) == [NotificationKind.RED_FLAG_RAISED]
+    for role in ("vendor_rep_b", "library_worker", "moderator"):
+        assert kinds_for(people[role]) == []
+
+
 def test_notify_post_published_vendor_response_tells_red_flag_author(
     spaces, product_a, vendor_rep_a, library_worker
 ):
