@@ -9,6 +9,7 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from discussions import permissions
 from discussions.models import (
@@ -108,6 +109,37 @@ def _product_url(notification: Notification) -> str:
     )
 
 
+#: The headline of each kind, filled in with ``who``, ``title`` and ``product``.
+_HEADLINES = {
+    NotificationKind.MENTION: gettext_lazy("%(who)s mentioned you in “%(title)s”"),
+    NotificationKind.REPLY: gettext_lazy("%(who)s replied in “%(title)s”"),
+    NotificationKind.ANSWER_ACCEPTED: gettext_lazy(
+        "Your answer in “%(title)s” was accepted"
+    ),
+    NotificationKind.VENDOR_RESPONSE: gettext_lazy(
+        "The vendor responded to your red flag “%(title)s”"
+    ),
+    NotificationKind.RED_FLAG_RAISED: gettext_lazy(
+        "A red flag about your product awaits your response: “%(title)s”"
+    ),
+    NotificationKind.RED_FLAG_PUBLISHED: gettext_lazy(
+        "A red flag was published: “%(title)s”"
+    ),
+    NotificationKind.DISCLOSURE_CHANGED: gettext_lazy(
+        "The privacy disclosure of %(product)s changed"
+    ),
+    NotificationKind.ROADMAP_CHANGED: gettext_lazy(
+        "A roadmap item of %(product)s changed status"
+    ),
+    NotificationKind.POST_APPROVED: gettext_lazy(
+        "A moderator approved your post in “%(title)s”"
+    ),
+    NotificationKind.POST_REJECTED: gettext_lazy(
+        "A moderator did not approve your post in “%(title)s”"
+    ),
+}
+
+
 def notification_describe(*, notification: Notification) -> dict[str, str]:
     """Return the ``headline`` and site-relative ``url`` of a notification.
 
@@ -122,28 +154,10 @@ def notification_describe(*, notification: Notification) -> dict[str, str]:
     product = notification.product.name if notification.product else ""
     data = notification.data or {}
     kind = notification.kind
-    if kind == NotificationKind.MENTION:
-        text = _("%(who)s mentioned you in “%(title)s”")
-    elif kind == NotificationKind.REPLY and data.get("event") == "new_topic":
+    if kind == NotificationKind.REPLY and data.get("event") == "new_topic":
         text = _("%(who)s started “%(title)s”")
-    elif kind == NotificationKind.REPLY:
-        text = _("%(who)s replied in “%(title)s”")
-    elif kind == NotificationKind.ANSWER_ACCEPTED:
-        text = _("Your answer in “%(title)s” was accepted")
-    elif kind == NotificationKind.VENDOR_RESPONSE:
-        text = _("The vendor responded to your red flag “%(title)s”")
-    elif kind == NotificationKind.RED_FLAG_RAISED:
-        text = _("A red flag about your product awaits your response: “%(title)s”")
-    elif kind == NotificationKind.RED_FLAG_PUBLISHED:
-        text = _("A red flag was published: “%(title)s”")
-    elif kind == NotificationKind.DISCLOSURE_CHANGED:
-        text = _("The privacy disclosure of %(product)s changed")
-    elif kind == NotificationKind.ROADMAP_CHANGED:
-        text = _("A roadmap item of %(product)s changed status")
-    elif kind == NotificationKind.POST_APPROVED:
-        text = _("A moderator approved your post in “%(title)s”")
     else:
-        text = _("A moderator did not approve your post in “%(title)s”")
+        text = str(_HEADLINES.get(kind, _HEADLINES[NotificationKind.POST_REJECTED]))
     headline = text % {"who": who, "title": title, "product": product}
     if kind in (NotificationKind.DISCLOSURE_CHANGED, NotificationKind.ROADMAP_CHANGED):
         url = _product_url(notification)
