@@ -25,7 +25,7 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 
-from cop.members import permissions, selectors_accounts
+from cop.members import permissions
 
 # Pages that only elevated roles use; someone without MFA is sent to set it up.
 DEFAULT_MFA_REQUIRED_PREFIXES = ("/admin/", "/django-admin/")
@@ -143,6 +143,20 @@ class AdminScopeMiddleware:
         return self.get_response(request)
 
 
+def _conduct_exempt_prefixes() -> tuple[str, ...]:
+    # Reversed per request, not once: the URLconf may change (tests override it);
+    # get_resolver() caches per URLconf, so this costs two dictionary lookups.
+    return (
+        *getattr(
+            settings,
+            "COP_CONDUCT_EXEMPT_PATH_PREFIXES",
+            DEFAULT_CONDUCT_EXEMPT_PREFIXES,
+        ),
+        reverse("members:conduct_accept"),
+        reverse("members:conduct_detail"),
+    )
+
+
 class CodeOfConductMiddleware:
     """Ask signed-in members to accept a newly published code of conduct (see module)."""
 
@@ -167,15 +181,6 @@ class CodeOfConductMiddleware:
         user = getattr(request, "user", None)
         if user is None or not user.is_authenticated:
             return False
-        exempt = (
-            *getattr(
-                settings,
-                "COP_CONDUCT_EXEMPT_PATH_PREFIXES",
-                DEFAULT_CONDUCT_EXEMPT_PREFIXES,
-            ),
-            reverse("members:conduct_accept"),
-            reverse("members:conduct_detail"),
-        )
-        if request.path.startswith(exempt):
+        if request.path.startswith(_conduct_exempt_prefixes()):
             return False
-        return selectors_accounts.code_of_conduct_pending(user=user) is not None
+        return permissions.conduct_acceptance_due(user)

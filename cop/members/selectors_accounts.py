@@ -30,13 +30,16 @@ def display_name_is_taken(*, name: str, exclude_user_id: int | None = None) -> b
     return users.exists()
 
 
+def code_of_conduct_current_queryset() -> QuerySet[CodeOfConductVersion]:
+    """Return the published versions, the one in force first (see below)."""
+    return CodeOfConductVersion.objects.filter(
+        live=True, first_published_at__isnull=False
+    ).order_by("-first_published_at", "-pk")
+
+
 def code_of_conduct_current() -> CodeOfConductVersion | None:
     """Return the code of conduct in force: the most recently first-published live version."""
-    return (
-        CodeOfConductVersion.objects.filter(live=True, first_published_at__isnull=False)
-        .order_by("-first_published_at", "-pk")
-        .first()
-    )
+    return code_of_conduct_current_queryset().first()
 
 
 def code_of_conduct_pending(*, user: Any) -> CodeOfConductVersion | None:

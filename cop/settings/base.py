@@ -116,6 +116,7 @@ DATABASES = {
     "default": database_from_url(
         env("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'cop.sqlite3'}"),
         conn_max_age=env.int("DATABASE_CONN_MAX_AGE", default=60),
+        prepared_statements=env.bool("DATABASE_PREPARED_STATEMENTS", default=True),
     )
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -219,8 +220,9 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
 # ---------------------------------------------------------------- auth
 AUTH_USER_MODEL = "members.User"
 AUTHENTICATION_BACKENDS = [
-    "django.contrib.auth.backends.ModelBackend",
-    "allauth.account.auth_backends.AuthenticationBackend",
+    # Django's and allauth's backends, loading the member's roles with the user row.
+    "cop.members.backends.MemberBackend",
+    "cop.members.backends.AccountBackend",
     # Grants Wagtail admin access by role (vendor reps, moderators); authenticates no one.
     "vendors.permissions.AdminAccessBackend",
 ]

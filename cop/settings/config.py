@@ -22,7 +22,9 @@ class ConfigurationError(ImproperlyConfigured):
 DATABASE_SCHEMES = {"sqlite", "postgres", "postgresql", "pgsql"}
 
 
-def database_from_url(url: str, *, conn_max_age: int = 60) -> dict[str, Any]:
+def database_from_url(
+    url: str, *, conn_max_age: int = 60, prepared_statements: bool = True
+) -> dict[str, Any]:
     """Return a Django ``DATABASES`` entry for ``url`` or raise :class:`ConfigurationError`."""
     parts = urlsplit(url)
     if parts.scheme not in DATABASE_SCHEMES:
@@ -63,7 +65,19 @@ def database_from_url(url: str, *, conn_max_age: int = 60) -> dict[str, Any]:
         "PORT": str(parts.port or 5432),
         "CONN_MAX_AGE": conn_max_age,
         "CONN_HEALTH_CHECKS": True,
-        "OPTIONS": {"connect_timeout": 5},
+        "OPTIONS": {
+            "connect_timeout": 5,
+            # Server-side binding lets psycopg prepare a statement that a connection
+            # runs repeatedly, so PostgreSQL plans it once instead of on every
+            # request (planning the member's login query took longer than running
+            # it). Turn off behind a transaction-pooling PgBouncer, which cannot keep
+            # prepared statements: DATABASE_PREPARED_STATEMENTS=0.
+            **(
+                {"server_side_binding": True, "prepare_threshold": 2}
+                if prepared_statements
+                else {}
+            ),
+        },
     }
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.urls import reverse
@@ -53,4 +55,9 @@ class User(AbstractUser):
     @property
     def public_name(self) -> str:
         """Return what other people see: the display name, or a neutral label."""
-        return self.display_name or f"Member {self.pk}"
+        return self.public_name_of(self.pk, self.display_name)
+
+    @staticmethod
+    def public_name_of(pk: Any, display_name: str | None) -> str:
+        """Return :attr:`public_name` from the two columns it needs (for list queries)."""
+        return display_name or f"Member {pk}"

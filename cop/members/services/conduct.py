@@ -29,4 +29,7 @@ def code_of_conduct_accept(
     acceptance, _created = CodeOfConductAcceptance.objects.get_or_create(
         user_id=user.pk, version=version
     )
+    # The request's user may carry "acceptance due" from its login query.
+    if hasattr(user, "_cop_conduct_due"):
+        del user._cop_conduct_due
     return acceptance

@@ -1,0 +1,96 @@
+"""Authentication backends that load the signed-in member with their roles in one query.
+
+Every signed-in page asks who the member is (session → user) and then, on most pages,
+what they may do: moderator? which vendors do they represent? library worker? a
+second factor? a new code of conduct to accept? Asked one by one that is up to six
+queries before the view starts. These backends fetch the user row with those facts as
+``EXISTS`` sub-queries (:func:`cop.members.permissions.request_fact_annotations`) and
+store them in the memo slots that the role predicates read, so the predicates run no
+query for the request's own user.
+
+The facts are as fresh as the request: the row and the ``EXISTS`` answers are read in
+the same statement, and a change made during the request is followed by
+``clear_cached_roles`` as before.
+
+Other apps add their own per-request facts about the member (e.g. the unread
+notification count of the header) through :data:`request_facts`, registered in
+``AppConfig.ready()``: an ``annotations()`` factory whose names start with
+``cop_fact_`` and an ``apply(user)`` that moves the values where that app reads them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from allauth.account.auth_backends import AuthenticationBackend as AllauthBackend
+from django.contrib.auth import get_user_model
+from django.contrib.auth.backends import ModelBackend
+from django.core.exceptions import ValidationError
+
+from cop.core.prepared import PreparedQuery
+from cop.core.registry import Registry
+from cop.members import permissions
+
+
+@dataclass(frozen=True)
+class RequestFact:
+    """Facts about the request's member loaded with their user row (see the module)."""
+
+    annotations: Callable[[], dict[str, Any]]
+    apply: Callable[[Any], None]
+
+
+request_facts: Registry[Callable[[], RequestFact]] = Registry("request facts")
+request_facts.register(
+    "roles",
+    lambda: RequestFact(
+        permissions.request_fact_annotations, permissions.request_facts_apply
+    ),
+    order=0,
+)
+
+
+def _facts() -> list[RequestFact]:
+    return [factory() for _key, factory in request_facts]
+
+
+def _user_with_facts(user_id: Any) -> Any:
+    annotations: dict[str, Any] = {}
+    for fact in _facts():
+        annotations.update(fact.annotations())
+    return get_user_model()._default_manager.filter(pk=user_id).annotate(**annotations)
+
+
+# Compiled once per process: building and compiling the seven sub-queries cost more
+# than running them.
+USER_WITH_FACTS = PreparedQuery(_user_with_facts, user_id=2_101_999_001)
+
+
+def load_user_with_facts(backend: ModelBackend, user_id: Any) -> Any:
+    """Return the active user ``user_id`` with their role facts memoised, or ``None``."""
+    try:
+        pk = get_user_model()._meta.pk.to_python(user_id)
+    except ValidationError:
+        return None
+    user = USER_WITH_FACTS.first(user_id=pk)
+    if user is None or not backend.user_can_authenticate(user):
+        return None
+    for fact in _facts():
+        fact.apply(user)
+    return user
+
+
+class MemberBackend(ModelBackend):
+    """Django's password backend; ``get_user`` also loads the member's roles."""
+
+    def get_user(self, user_id: Any) -> Any:
+        return load_user_with_facts(self, user_id)
+
+
+class AccountBackend(AllauthBackend):
+    """allauth's e-mail login backend; ``get_user`` also loads the member's roles."""
+
+    def get_user(self, user_id: Any) -> Any:
+        return load_user_with_facts(self, user_id)
