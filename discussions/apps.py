@@ -6,8 +6,9 @@ class DiscussionsConfig(AppConfig):
     verbose_name = "Discussions"
 
     def ready(self) -> None:
-        from discussions import related, seeding, signal_handlers
+        from discussions import facts, related, seeding, signal_handlers
 
+        facts.register()
         seeding.register()
         related.register()
         signal_handlers.register()

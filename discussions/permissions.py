@@ -30,6 +30,7 @@ from django.db.models import Q
 from django.http import Http404
 from django.utils import timezone
 
+from cop.core.prepared import PreparedQuery
 from cop.members import permissions as member_permissions
 from discussions.models import (
     EmbargoState,
@@ -85,13 +86,7 @@ def is_active_member(user: Any) -> bool:
 
 
 def _group_ids(user: Any) -> frozenset[int]:
-    if not is_active_member(user):
-        return frozenset()
-    cached = getattr(user, "_cop_group_ids", None)
-    if cached is None:
-        cached = frozenset(user.groups.values_list("id", flat=True))
-        user._cop_group_ids = cached
-    return cached
+    return member_permissions.group_ids(user)
 
 
 def can_moderate(user: Any, space: Space | None = None) -> bool:
@@ -351,10 +346,18 @@ def require_moderator(user: Any, space: Space | None = None) -> None:
 
 def access_space(viewer: Any, slug: str) -> Space:
     """Return the readable space ``slug``, or raise ``Http404``."""
-    space = Space.objects.filter(slug=slug).select_related("working_group").first()
+    space = SPACE_BY_SLUG.first(slug=slug)
     if space is None or not can_read_space(viewer, space):
         raise Http404
     return space
+
+
+def _space_by_slug(slug: str) -> Any:
+    return Space.objects.filter(slug=slug).select_related("working_group")
+
+
+# The space page's space, compiled once per process (cop.core.prepared).
+SPACE_BY_SLUG = PreparedQuery(_space_by_slug, slug="zq-prepared-space-slug-zq")
 
 
 def access_topic(viewer: Any, topic_id: Any) -> Topic:
@@ -363,16 +366,20 @@ def access_topic(viewer: Any, topic_id: Any) -> Topic:
         topic_pk = int(topic_id)
     except (TypeError, ValueError):
         raise Http404 from None
-    topic = (
-        Topic.objects.filter(pk=topic_pk)
-        .select_related(
-            "space", "product__organisation", "criterion", "red_flag", "author"
-        )
-        .first()
-    )
+    topic = TOPIC_WITH_LINKS.first(topic_id=topic_pk)
     if topic is None or not can_read_topic(viewer, topic):
         raise Http404
     return topic
+
+
+def _topic_with_links(topic_id: int) -> Any:
+    return Topic.objects.filter(pk=topic_id).select_related(
+        "space", "product__organisation", "criterion", "red_flag", "author"
+    )
+
+
+# The topic page's topic, compiled once per process (cop.core.prepared).
+TOPIC_WITH_LINKS = PreparedQuery(_topic_with_links, topic_id=2_101_999_101)
 
 
 def access_post(viewer: Any, post_id: Any) -> Post:

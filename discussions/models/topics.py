@@ -174,11 +174,10 @@ class Topic(index.Indexed, TimeStampedModel):
 
     class Meta:
         ordering = ["-last_activity_at", "-id"]
+        # The space page's order (pinned first, then latest activity) has its index
+        # in migration 0003: PostgreSQL needs "NULLS LAST", which SQLite's CREATE
+        # INDEX does not accept, so Meta cannot declare it for both.
         indexes = [
-            models.Index(
-                fields=["space", "-pinned_at", "-last_activity_at"],
-                name="disc_topic_space_activity",
-            ),
             models.Index(
                 fields=["product", "-last_activity_at"], name="disc_topic_product"
             ),

@@ -11,6 +11,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from cop.core.prepared import PreparedQuery
 from discussions import permissions
 from discussions.models import (
     FollowLevel,
@@ -44,6 +45,8 @@ FOLLOW_TARGET_TYPES = {
 
 #: The unread badge counts up to this (and shows "99+" above it): a bounded query.
 UNREAD_COUNT_CAP = 100
+#: Where :mod:`discussions.facts` leaves the count loaded with the member.
+UNREAD_COUNT_ATTR = "_cop_unread_notifications"
 
 
 def notification_list(*, viewer: Any) -> QuerySet[Notification]:
@@ -73,14 +76,26 @@ def notification_list(*, viewer: Any) -> QuerySet[Notification]:
 
 
 def notification_unread_count(*, viewer: Any) -> int:
-    """Return how many unread notifications ``viewer`` has (capped): one indexed query."""
+    """Return how many unread notifications ``viewer`` has (capped).
+
+    No query when the count came with the member's login query
+    (:mod:`discussions.facts`), else one indexed query.
+    """
     if not permissions.is_active_member(viewer):
         return 0
+    loaded = getattr(viewer, UNREAD_COUNT_ATTR, None)
+    if loaded is not None:
+        return int(loaded)
     return (
         Notification.objects.filter(user_id=viewer.pk, read_at__isnull=True)
         .values("pk")[:UNREAD_COUNT_CAP]
         .count()
     )
+
+
+def unread_count_forget(user: Any) -> None:
+    """Drop the count loaded with ``user`` (after marking notifications read)."""
+    user.__dict__.pop(UNREAD_COUNT_ATTR, None)
 
 
 def _post_url(notification: Notification) -> str:
@@ -214,12 +229,36 @@ def follow_level_for(*, viewer: Any, **target: Any) -> str | None:
     )
     if field is None:
         return None
-    level = (
-        Subscription.objects.filter(user_id=viewer.pk, **{field: value})
-        .values_list("level", flat=True)
-        .first()
-    )
+    target_id = getattr(value, "pk", value)
+    prepared = _FOLLOW_LEVEL.get(field)
+    if prepared is None or not isinstance(target_id, int):
+        level = (
+            Subscription.objects.filter(user_id=viewer.pk, **{field: value})
+            .values_list("level", flat=True)
+            .first()
+        )
+    else:
+        row = prepared.first(viewer_id=viewer.pk, target_id=target_id)
+        level = row.level if row is not None else None
     return level if level in FollowLevel.values else None
+
+
+def _follow_level_query(field: str) -> PreparedQuery:
+    def build(viewer_id: int, target_id: int) -> Any:
+        return (
+            Subscription.objects.filter(user_id=viewer_id, **{f"{field}_id": target_id})
+            .only("id", "level")
+            .order_by("id")
+        )
+
+    return PreparedQuery(build, viewer_id=2_101_999_401, target_id=2_101_999_402)
+
+
+# The follow control's query on each kind of target, compiled once per process.
+_FOLLOW_LEVEL = {
+    field: _follow_level_query(field)
+    for field in ("topic", "space", "tag", "organisation", "product")
+}
 
 
 def follow_target_get(

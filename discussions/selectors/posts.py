@@ -11,6 +11,7 @@ Owner while the discussions are built: H1b.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
@@ -19,6 +20,7 @@ from django.core.paginator import Page, Paginator
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
+from cop.core.prepared import PreparedQuery
 from discussions import permissions
 from discussions.models import HelpfulMark, Post, PostRevision, ReviewState
 
@@ -30,11 +32,13 @@ __all__ = [
     "PostViewerFacts",
     "accepted_answer_get",
     "helpful_post_ids",
+    "helpful_post_ids_for_page",
     "post_page",
     "post_page_number",
     "post_revisions",
     "post_url",
     "post_viewer_facts_attach",
+    "thread_posts_load",
 ]
 
 #: Posts per page of a topic.
@@ -54,10 +58,14 @@ def post_url(*, post: Post) -> str:
 
 
 class _NumberedPostPaginator(Paginator):
-    """Pages a topic's posts by post number (see the module docstring)."""
+    """Pages a topic's posts by post number (see the module docstring).
 
-    def __init__(self, posts: QuerySet[Post], *, topic: Topic) -> None:
-        super().__init__(posts, POSTS_PER_PAGE)
+    ``load(first, end)`` returns the visible posts numbered ``first`` to ``end - 1``.
+    """
+
+    def __init__(self, load: Callable[[int, int], list[Post]], *, topic: Topic) -> None:
+        super().__init__([], POSTS_PER_PAGE)
+        self._load = load
         self._topic = topic
 
     @property
@@ -67,9 +75,7 @@ class _NumberedPostPaginator(Paginator):
     def page(self, number: Any) -> Page:
         number = self.validate_number(number)
         first = (number - 1) * self.per_page + 1
-        posts = list(
-            self.object_list.filter(number__gte=first, number__lt=first + self.per_page)
-        )
+        posts = self._load(first, first + self.per_page)
         for post in posts:
             post.topic = self._topic  # the page's topic: no query per post
         return self._get_page(posts, number, self)
@@ -86,6 +92,73 @@ def _thread_q(viewer: Any) -> Q:
     )
 
 
+def _thread_posts(viewer: Any, topic_id: int, first: int, end: int) -> Any:
+    return (
+        Post.objects.filter(topic_id=topic_id, number__gte=first, number__lt=end)
+        .filter(_thread_q(viewer))
+        .select_related("author", "organisation")
+        .order_by("number")
+    )
+
+
+class _ThreadViewer:
+    """A stand-in viewer for compiling :func:`_thread_q`'s shape of one role."""
+
+    is_authenticated = True
+    is_active = True
+
+    def __init__(self, pk: int, *, moderator: bool) -> None:
+        self.pk = pk
+        self._cop_mfa_enabled = moderator
+        self._cop_holds_moderator = moderator
+        self.is_superuser = False
+
+
+_SLOT_VIEWER = 2_101_999_201
+# One compiled query per shape of _thread_q: a moderator's (every post) and a
+# member's (public, hidden placeholders and their own); visitors use the ORM.
+_THREAD_PAGE = {
+    "moderator": PreparedQuery(
+        lambda topic_id, first, end: _thread_posts(
+            _ThreadViewer(_SLOT_VIEWER, moderator=True), topic_id, first, end
+        ),
+        topic_id=2_101_999_202,
+        first=2_101_999_203,
+        end=2_101_999_204,
+    ),
+    "member": PreparedQuery(
+        lambda viewer_id, topic_id, first, end: _thread_posts(
+            _ThreadViewer(viewer_id, moderator=False), topic_id, first, end
+        ),
+        viewer_id=_SLOT_VIEWER,
+        topic_id=2_101_999_202,
+        first=2_101_999_203,
+        end=2_101_999_204,
+    ),
+}
+
+
+def thread_posts_load(
+    *, viewer: Any, topic_id: int, first: int, end: int
+) -> list[Post]:
+    """Return the posts numbered ``first`` to ``end - 1`` that ``viewer`` sees in the thread.
+
+    The same rows as :func:`_thread_posts` (a test compares them for every role),
+    from a query compiled once per role shape.
+    """
+    if permissions.can_moderate(viewer):
+        return list(
+            _THREAD_PAGE["moderator"].all(topic_id=topic_id, first=first, end=end)
+        )
+    if permissions.is_active_member(viewer):
+        return list(
+            _THREAD_PAGE["member"].all(
+                viewer_id=viewer.pk, topic_id=topic_id, first=first, end=end
+            )
+        )
+    return list(_thread_posts(viewer, topic_id, first, end))
+
+
 def post_page(*, viewer: Any, topic: Topic, page: Any) -> Page:
     """Return page ``page`` of ``topic``'s posts as ``viewer`` sees them (one query).
 
@@ -93,13 +166,11 @@ def post_page(*, viewer: Any, topic: Topic, page: Any) -> Page:
     post's ``topic`` is the given topic object and its author and organisation are
     joined. The caller has checked that ``viewer`` may read ``topic``.
     """
-    posts = (
-        Post.objects.filter(topic_id=topic.pk)
-        .filter(_thread_q(viewer))
-        .select_related("author", "organisation")
-        .order_by("number")
-    )
-    return _NumberedPostPaginator(posts, topic=topic).get_page(page)
+
+    def load(first: int, end: int) -> list[Post]:
+        return thread_posts_load(viewer=viewer, topic_id=topic.pk, first=first, end=end)
+
+    return _NumberedPostPaginator(load, topic=topic).get_page(page)
 
 
 def accepted_answer_get(
@@ -134,6 +205,48 @@ def helpful_post_ids(*, viewer: Any, post_ids: list[int]) -> set[int]:
             "post_id", flat=True
         )
     )
+
+
+def _marks_in_range(viewer_id: int, topic_id: int, first: int, end: int) -> Any:
+    return HelpfulMark.objects.filter(
+        user_id=viewer_id,
+        post__topic_id=topic_id,
+        post__number__gte=first,
+        post__number__lt=end,
+    ).only("id", "post_id")
+
+
+_MARKS_IN_RANGE = PreparedQuery(
+    _marks_in_range,
+    viewer_id=2_101_999_211,
+    topic_id=2_101_999_212,
+    first=2_101_999_213,
+    end=2_101_999_214,
+)
+
+
+def helpful_post_ids_for_page(*, viewer: Any, posts: list[Post]) -> set[int]:
+    """Return which of ``posts`` (one page of one topic) ``viewer`` marked helpful.
+
+    What :func:`helpful_post_ids` answers, asked by topic and number range so that
+    the query has one shape for every page (compiled once, cop.core.prepared).
+    """
+    if not permissions.is_active_member(viewer) or not posts:
+        return set()
+    topic_ids = {post.topic_id for post in posts}
+    if len(topic_ids) != 1:
+        return helpful_post_ids(viewer=viewer, post_ids=[p.pk for p in posts])
+    numbers = [post.number for post in posts]
+    marked = {
+        mark.post_id
+        for mark in _MARKS_IN_RANGE.all(
+            viewer_id=viewer.pk,
+            topic_id=topic_ids.pop(),
+            first=min(numbers),
+            end=max(numbers) + 1,
+        )
+    }
+    return marked & {post.pk for post in posts}
 
 
 def post_revisions(*, post: Post) -> QuerySet[PostRevision]:

@@ -9,11 +9,15 @@ Owner while the discussions are built: H1b.
 from __future__ import annotations
 
 import re
+import threading
+from collections import OrderedDict
 from typing import TYPE_CHECKING, Any
 
+from django.core.paginator import Page, Paginator
 from django.db import DatabaseError
-from django.db.models import F, Q, QuerySet
+from django.db.models import F, Func, Q, QuerySet, Subquery
 
+from cop.core.prepared import PreparedQuery
 from discussions import permissions
 from discussions.models import Space, Tag, Topic, TopicKind
 
@@ -32,7 +36,10 @@ __all__ = [
     "topic_duplicate_target",
     "topic_kind_choices",
     "topic_list",
+    "topic_page",
+    "topic_rows_prepare",
     "topic_similar",
+    "topic_tags",
 ]
 
 #: Topics per page on the space and tag pages.
@@ -103,6 +110,21 @@ def tag_get(*, slug: str) -> Tag | None:
     return Tag.objects.filter(slug=slug).first()
 
 
+def _topic_tags(topic_id: int) -> Any:
+    return Tag.objects.filter(topics__id=topic_id)
+
+
+_TOPIC_TAGS = PreparedQuery(_topic_tags, topic_id=2_101_999_301)
+
+
+def topic_tags(*, topic: Topic) -> list[Tag]:
+    """Return ``topic``'s tags in their usual order (``topic.tags.all()``, compiled once)."""
+    prefetched = getattr(topic, "_prefetched_objects_cache", {})
+    if "tags" in prefetched:
+        return list(prefetched["tags"])
+    return list(_TOPIC_TAGS.all(topic_id=topic.pk))
+
+
 def topic_list(
     *,
     viewer: Any,
@@ -117,20 +139,222 @@ def topic_list(
     page of the list costs the same few queries whatever its length (a row
     shows neither the author nor the duplicate's title: they are not joined).
     """
-    topics = Topic.objects.filter(permissions.visible_topic_q(viewer))
-    if space is not None:
-        topics = topics.filter(space=space)
+    return _topic_list(
+        permissions.visible_topic_q(viewer),
+        space_id=space.pk if space is not None else None,
+        tag_id=tag.pk if tag is not None else None,
+        kind=kind,
+    )
+
+
+def _topics_filtered(
+    visible: Q, *, space_id: int | None, tag_id: int | None, kind: str | None
+) -> QuerySet[Topic]:
+    topics = Topic.objects.filter(visible)
+    if space_id is not None:
+        topics = topics.filter(space_id=space_id)
     else:
         topics = topics.filter(space__archived_at__isnull=True)
-    if tag is not None:
-        topics = topics.filter(tags=tag)
+    if tag_id is not None:
+        topics = topics.filter(tags=tag_id)
     if kind:
         topics = topics.filter(kind=kind)
-    return (
-        topics.select_related("space", "last_poster", "product__organisation")
-        .prefetch_related("tags")
-        .order_by(F("pinned_at").desc(nulls_last=True), "-last_activity_at", "-id")
+    return topics
+
+
+def _topic_list(
+    visible: Q, *, space_id: int | None, tag_id: int | None, kind: str | None
+) -> QuerySet[Topic]:
+    topics = _topics_filtered(visible, space_id=space_id, tag_id=tag_id, kind=kind)
+    if space_id is None:
+        topics = topics.select_related("space")
+    return topics.annotate(**_ROW_COLUMNS).order_by(
+        F("pinned_at").desc(nulls_last=True), "-last_activity_at", "-id"
     )
+
+
+# ----------------------------------------------------------------- one page of a list
+
+
+class _SlotViewer:
+    """The viewer as the rules see them, but with a placeholder for their ID.
+
+    Every other attribute (the roles memoised on the member) is the real viewer's,
+    so the ``Q`` built from it differs from the viewer's own only where the ID is.
+    """
+
+    def __init__(self, viewer: Any, pk: int) -> None:
+        self.__dict__["_viewer"] = viewer
+        self.__dict__["pk"] = pk
+        self.__dict__["id"] = pk
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.__dict__["_viewer"], name)
+
+
+_SLOTS = {
+    "viewer_id": 2_101_999_501,
+    "space_id": 2_101_999_502,
+    "tag_id": 2_101_999_503,
+}
+_SHAPES_MAX = 256
+_shapes: OrderedDict[tuple[Any, ...], PreparedQuery] = OrderedDict()
+_shapes_lock = threading.Lock()
+
+
+def _page_query(
+    viewer: Any,
+    *,
+    space_id: int | None,
+    tag_id: int | None,
+    kind: str | None,
+    offset: int,
+    limit: int,
+) -> tuple[PreparedQuery, dict[str, Any]]:
+    """Return the compiled query of one page of a list, and its slot values.
+
+    Keyed on the *rule* the viewer gets (the ``Q`` of :func:`visible_topic_q` built
+    with a placeholder ID, so it carries their roles, groups and vendors but not who
+    they are), the filters present and the page's bounds: two viewers share a
+    compiled query exactly when the rules give them the same SQL.
+    """
+    permissions.visible_topic_q(viewer)  # memoises the viewer's roles first
+    rule = permissions.visible_topic_q(_SlotViewer(viewer, _SLOTS["viewer_id"]))
+    key = (str(rule), space_id is None, tag_id is None, kind or "", offset, limit)
+    values = {}
+    if str(_SLOTS["viewer_id"]) in key[0]:  # a moderator's rule does not name them
+        values["viewer_id"] = viewer.pk
+    if space_id is not None:
+        values["space_id"] = space_id
+    if tag_id is not None:
+        values["tag_id"] = tag_id
+    with _shapes_lock:
+        prepared = _shapes.get(key)
+        if prepared is not None:
+            _shapes.move_to_end(key)
+            return prepared, values
+    slots = {name: _SLOTS[name] for name in values}
+
+    def build(**given: Any) -> QuerySet[Topic]:
+        filters = {
+            "space_id": given.get("space_id"),
+            "tag_id": given.get("tag_id"),
+            "kind": kind,
+        }
+        # The total as an uncorrelated sub-query: computed once, and the page
+        # itself still stops after `limit` rows read in index order (a window
+        # count would join every topic of the list first).
+        total = Subquery(
+            _topics_filtered(rule, **filters)
+            .order_by()
+            .annotate(n=Func(F("pk"), function="COUNT"))
+            .values("n")[:1]
+        )
+        return _topic_list(rule, **filters).annotate(list_total=total)[
+            offset : offset + limit
+        ]
+
+    prepared = PreparedQuery(build, **slots)
+    with _shapes_lock:
+        _shapes[key] = prepared
+        while len(_shapes) > _SHAPES_MAX:
+            _shapes.popitem(last=False)
+    return prepared, values
+
+
+class _CountedPaginator(Paginator):
+    """A paginator whose count is already known (read with the page's rows)."""
+
+    def __init__(self, count: int, per_page: int) -> None:
+        super().__init__([], per_page)
+        self._known_count = count
+
+    @property
+    def count(self) -> int:  # type: ignore[override]
+        return self._known_count
+
+
+def topic_page(
+    *,
+    viewer: Any,
+    page: Any,
+    space: Space | None = None,
+    tag: Tag | None = None,
+    kind: str | None = None,
+) -> Page:
+    """Return one page of :func:`topic_list` (``Paginator.get_page`` semantics).
+
+    For members, the rows and the total come from one compiled query per rule and
+    page (:func:`_page_query`); visitors' pages are cached whole and use the ORM.
+    """
+    if not permissions.is_active_member(viewer):
+        topics = topic_list(viewer=viewer, space=space, tag=tag, kind=kind)
+        return Paginator(topics, TOPICS_PER_PAGE).get_page(page)
+    try:
+        number = max(int(page), 1)
+    except (TypeError, ValueError):
+        number = 1
+    number = min(number, 10**6)
+    filters = {
+        "space_id": space.pk if space is not None else None,
+        "tag_id": tag.pk if tag is not None else None,
+        "kind": kind,
+    }
+
+    def rows_of(number: int) -> list[Topic]:
+        prepared, values = _page_query(
+            viewer,
+            **filters,
+            offset=(number - 1) * TOPICS_PER_PAGE,
+            limit=TOPICS_PER_PAGE,
+        )
+        return list(prepared.all(**values))
+
+    rows = rows_of(number)
+    if not rows and number > 1:  # past the end: the last page, as get_page does
+        first = rows_of(1)
+        total = first[0].list_total if first else 0
+        number = max((total + TOPICS_PER_PAGE - 1) // TOPICS_PER_PAGE, 1)
+        rows = first if number == 1 else rows_of(number)
+    total = rows[0].list_total if rows else 0
+    paginator = _CountedPaginator(total, TOPICS_PER_PAGE)
+    return Page(rows, number, paginator)
+
+
+# What a topic row shows of the last poster and the product, as plain columns: the
+# list builds no User, Product or Organisation object per row.
+_ROW_COLUMNS = {
+    "row_poster_name": F("last_poster__display_name"),
+    "row_product_name": F("product__name"),
+    "row_product_slug": F("product__slug"),
+    "row_vendor_name": F("product__organisation__name"),
+    "row_vendor_slug": F("product__organisation__slug"),
+}
+
+
+def topic_rows_prepare(
+    *, topics: list[Topic], space: Space | None = None
+) -> list[Topic]:
+    """Finish one page of :func:`topic_list` for display: its space and tags.
+
+    ``space``: the list's space, set on every topic instead of joined. The tags of
+    the whole page come in one query of plain columns, as ``topic.tag_list``.
+    """
+    topics = list(topics)
+    if space is not None:
+        for topic in topics:
+            topic.space = space
+    tags: dict[int, list[Tag]] = {topic.pk: [] for topic in topics}
+    if tags:
+        through = Topic.tags.through.objects.filter(topic_id__in=list(tags))
+        rows = through.order_by("tag__name", "tag_id").values_list(
+            "topic_id", "tag_id", "tag__name", "tag__slug"
+        )
+        for topic_id, tag_id, name, slug in rows:
+            tags[topic_id].append(Tag(pk=tag_id, name=name, slug=slug))
+    for topic in topics:
+        topic.tag_list = tags[topic.pk]
+    return topics
 
 
 def _title_words(title: str) -> list[str]:

@@ -49,6 +49,7 @@ from discussions.models import (
     Topic,
     TopicKind,
 )
+from discussions.selectors.notifications import unread_count_forget
 
 if TYPE_CHECKING:
     from vendors.models import DisclosureVersion, RoadmapStatusChange
@@ -416,14 +417,17 @@ def notification_mark_read(*, actor: Any, notification_id: int) -> bool:
     changed = Notification.objects.filter(
         pk=notification_id, user_id=actor.pk, read_at__isnull=True
     ).update(read_at=timezone.now())
+    unread_count_forget(actor)
     return bool(changed)
 
 
 def notifications_mark_all_read(*, actor: Any) -> int:
     """Mark every unread notification of ``actor`` read (one UPDATE); return how many."""
-    return Notification.objects.filter(user_id=actor.pk, read_at__isnull=True).update(
-        read_at=timezone.now()
-    )
+    changed = Notification.objects.filter(
+        user_id=actor.pk, read_at__isnull=True
+    ).update(read_at=timezone.now())
+    unread_count_forget(actor)
+    return changed
 
 
 # ----------------------------------------------------------------- e-mail outbox

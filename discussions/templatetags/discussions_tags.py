@@ -27,6 +27,7 @@ from django.utils.timesince import TIME_STRINGS, timesince
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from cop.members.models import User
 from discussions import permissions
 from discussions.selectors import posts as post_selectors
 
@@ -469,6 +470,24 @@ class _TopicRowState:
             "read": escape(_("Read")),
             "continue": escape(_(": continue where you left off")),
         }
+        # Translated once per list, formatted per row.
+        self.in_space = _("in %(name)s")
+        self.last_by = _("Last post by %(name)s")
+        self._replies: dict[int, str] = {}
+
+    def replies_label(self, post_count: int) -> str:
+        if post_count <= 1:
+            return self.texts["no_replies"]
+        replies = post_count - 1
+        label = self._replies.get(replies)
+        if label is None:
+            label = self._replies[replies] = str(
+                escape(
+                    ngettext("%(counter)s reply", "%(counter)s replies", replies)
+                    % {"counter": replies}
+                )
+            )
+        return label
 
     def topic_url(self, topic: Any) -> str:
         before, middle, after = self.topic_parts
@@ -481,16 +500,16 @@ class _TopicRowState:
         return url
 
     def product_url(self, product: Any) -> str:
-        url = self.product_urls.get(product.pk)
+        return self.product_url_of(product.pk, product.organisation.slug, product.slug)
+
+    def product_url_of(self, pk: int, vendor_slug: str, product_slug: str) -> str:
+        url = self.product_urls.get(pk)
         if url is None:
             url = reverse(
                 "vendors:product_detail",
-                kwargs={
-                    "vendor_slug": product.organisation.slug,
-                    "product_slug": product.slug,
-                },
+                kwargs={"vendor_slug": vendor_slug, "product_slug": product_slug},
             )
-            url = self.product_urls[product.pk] = str(escape(url))
+            url = self.product_urls[pk] = str(escape(url))
         return url
 
     def kind_label(self, topic: Any) -> str:
@@ -558,18 +577,28 @@ def topic_row(
     if topic.is_embargoed:
         add(f' <span class="badge badge--pending">{texts["embargoed"]}</span>')
     if show_space:
-        label = _("in %(name)s") % {"name": topic.space.name}
+        label = state.in_space % {"name": topic.space.name}
         add(f' <span class="topic-row__space">{escape(label)}</span>')
-    product = topic.product
-    if product is not None:
+    if topic.product_id is not None:
+        if hasattr(topic, "row_product_name"):  # topic_list's plain columns
+            product_href = state.product_url_of(
+                topic.product_id, topic.row_vendor_slug, topic.row_product_slug
+            )
+            product_name, vendor_name = topic.row_product_name, topic.row_vendor_name
+        else:
+            product = topic.product
+            product_href = state.product_url(product)
+            product_name, vendor_name = product.name, product.organisation.name
         add(
-            f' <a class="topic-row__product" href="{state.product_url(product)}">'
-            f"{escape(product.name)} ({escape(product.organisation.name)})</a>"
+            f' <a class="topic-row__product" href="{product_href}">'
+            f"{escape(product_name)} ({escape(vendor_name)})</a>"
         )
     add("</p>")
-    # The prefetched tags as they are (``topic.tags.all()`` builds a manager).
-    prefetched = getattr(topic, "_prefetched_objects_cache", {})
-    tags = prefetched["tags"] if "tags" in prefetched else topic.tags.all()
+    tags = getattr(topic, "tag_list", None)
+    if tags is None:
+        # The prefetched tags as they are (``topic.tags.all()`` builds a manager).
+        prefetched = getattr(topic, "_prefetched_objects_cache", {})
+        tags = prefetched["tags"] if "tags" in prefetched else topic.tags.all()
     if tags:
         add(f'<ul class="tag-list" aria-label="{texts["tags"]}">')
         for tag in tags:
@@ -578,15 +607,16 @@ def topic_row(
                 f"{escape(tag.name)}</a></li>"
             )
         add("</ul>")
-    if topic.post_count > 1:
-        replies = topic.post_count - 1
-        replies_label = escape(
-            ngettext("%(counter)s reply", "%(counter)s replies", replies)
-            % {"counter": replies}
+    replies_label = state.replies_label(topic.post_count)
+    if hasattr(topic, "row_poster_name"):  # topic_list's plain column
+        poster = (
+            User.public_name_of(topic.last_poster_id, topic.row_poster_name)
+            if topic.last_poster_id is not None
+            else member_name(None)
         )
     else:
-        replies_label = texts["no_replies"]
-    last = _("Last post by %(name)s") % {"name": member_name(topic.last_poster)}
+        poster = member_name(topic.last_poster)
+    last = state.last_by % {"name": poster}
     add(
         f'<p class="topic-row__stats"><span>{replies_label}</span> '
         f"<span>{escape(last)} {state.time(topic.last_activity_at)}</span></p></li>"

@@ -26,7 +26,7 @@ def unread_notification_count(context: Any) -> int | None:
     user = getattr(request, "user", None)
     if request is None or user is None or not user.is_authenticated:
         return None
-    cached = getattr(request, "_cop_unread_notifications", _UNSET)
+    cached = getattr(request, "_cop_unread_count", _UNSET)
     if cached is not _UNSET:
         return cached  # type: ignore[no-any-return]
     from discussions.selectors import notification_unread_count
@@ -37,7 +37,7 @@ def unread_notification_count(context: Any) -> int | None:
     except DatabaseError:
         logger.warning("Unread notification count unavailable", exc_info=True)
         count = None
-    request._cop_unread_notifications = count
+    request._cop_unread_count = count
     return count
 
 

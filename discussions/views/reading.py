@@ -21,7 +21,7 @@ from django.views.decorators.http import require_safe
 from discussions import permissions, services
 from discussions.cache import SPACES_SCOPE, cached_for_anonymous, space_slug_scope
 from discussions.forms.posting import ReplyForm
-from discussions.models import TopicKind
+from discussions.models import Topic, TopicKind
 from discussions.selectors import moderation as moderation_selectors
 from discussions.selectors import posts as post_selectors
 from discussions.selectors import reading as reading_selectors
@@ -42,12 +42,14 @@ def _topic_scopes(request: HttpRequest, topic_id: int, **kwargs: Any) -> list[st
     return [f"topic:{topic_id}", SPACES_SCOPE]
 
 
-def _topic_page(request: HttpRequest, topics: Any) -> Any:
-    paginator = Paginator(topics, topic_selectors.TOPICS_PER_PAGE)
-    page = paginator.get_page(request.GET.get("page"))
+def _topic_page(request: HttpRequest, space: Any = None, **filters: Any) -> Any:
+    page = topic_selectors.topic_page(
+        viewer=request.user, page=request.GET.get("page"), space=space, **filters
+    )
+    rows = topic_selectors.topic_rows_prepare(topics=page.object_list, space=space)
     # Unread markers for members with reading history on (at most one query).
     page.object_list = reading_selectors.read_markers_attach(
-        viewer=request.user, topics=page.object_list
+        viewer=request.user, topics=rows
     )
     return page
 
@@ -69,14 +71,13 @@ def space_detail(request: HttpRequest, slug: str) -> HttpResponse:
     kind = kind if kind in TopicKind.values else ""
     tag_slug = request.GET.get("tag", "")[:40]
     tag = topic_selectors.tag_get(slug=tag_slug) if tag_slug else None
-    topics = topic_selectors.topic_list(
-        viewer=request.user, space=space, kind=kind or None, tag=tag
-    )
     if tag_slug and tag is None:
-        topics = topics.none()
+        page_obj = Paginator(Topic.objects.none(), 1).get_page(1)
+    else:
+        page_obj = _topic_page(request, space, kind=kind or None, tag=tag)
     context = {
         "space": space,
-        "page_obj": _topic_page(request, topics),
+        "page_obj": page_obj,
         "kind": kind,
         "kinds": TopicKind.choices,
         "tag_slug": tag_slug,
@@ -92,8 +93,7 @@ def tag_detail(request: HttpRequest, slug: str) -> HttpResponse:
     tag = topic_selectors.tag_get(slug=slug)
     if tag is None:
         raise Http404
-    topics = topic_selectors.topic_list(viewer=request.user, tag=tag)
-    context = {"tag": tag, "page_obj": _topic_page(request, topics)}
+    context = {"tag": tag, "page_obj": _topic_page(request, tag=tag)}
     return render(request, "discussions/tag_detail.html", context)
 
 
@@ -130,8 +130,8 @@ def topic_detail(request: HttpRequest, topic_id: int, slug: str) -> HttpResponse
     accepted = post_selectors.accepted_answer_get(
         viewer=request.user, topic=topic, page_posts=posts
     )
-    helpful_ids = post_selectors.helpful_post_ids(
-        viewer=request.user, post_ids=[p.pk for p in posts]
+    helpful_ids = post_selectors.helpful_post_ids_for_page(
+        viewer=request.user, posts=posts
     )
     # What the viewer may do with each post, asked once per post (no query).
     post_selectors.post_viewer_facts_attach(
@@ -155,7 +155,7 @@ def topic_detail(request: HttpRequest, topic_id: int, slug: str) -> HttpResponse
             viewer=request.user, topic=topic
         ),
         "can_accept": can_accept,
-        "tags": list(topic.tags.all()),
+        "tags": topic_selectors.topic_tags(topic=topic),
         "accepted": accepted,
         "helpful_ids": helpful_ids,
         "can_reply": can_reply,
