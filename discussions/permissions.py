@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q
+from django.db.models import OuterRef, Q, Subquery
 from django.http import Http404
 from django.utils import timezone
 
@@ -37,6 +37,7 @@ from discussions.models import (
     Post,
     ReviewState,
     Space,
+    Subscription,
     Topic,
     TopicKind,
     Visibility,
@@ -344,20 +345,51 @@ def require_moderator(user: Any, space: Space | None = None) -> None:
 # ----------------------------------------------------------------- accessors
 
 
+# The space and the topic of their pages come with the viewer's follow level on
+# them, read in the same statement (the follow control shows it on every page):
+# ``obj.follow_level_of = (viewer ID, level or None)``, which
+# ``discussions.selectors.follow_level_for`` uses for that viewer only.
+
+
+def _viewer_id(viewer: Any) -> int:
+    return int(viewer.pk) if is_active_member(viewer) else 0  # 0: nobody's ID
+
+
+def _follow_level(target: str, viewer_id: int) -> Subquery:
+    return Subquery(
+        Subscription.objects.filter(user_id=viewer_id, **{target: OuterRef("pk")})
+        .order_by("id")
+        .values("level")[:1]
+    )
+
+
+def _with_follow_level(obj: Any, viewer_id: int) -> Any:
+    if obj is not None:
+        obj.follow_level_of = (viewer_id or None, obj.viewer_follow_level)
+    return obj
+
+
 def access_space(viewer: Any, slug: str) -> Space:
     """Return the readable space ``slug``, or raise ``Http404``."""
-    space = SPACE_BY_SLUG.first(slug=slug)
+    viewer_id = _viewer_id(viewer)
+    space = SPACE_BY_SLUG.first(slug=slug, viewer_id=viewer_id)
     if space is None or not can_read_space(viewer, space):
         raise Http404
-    return space
+    return _with_follow_level(space, viewer_id)
 
 
-def _space_by_slug(slug: str) -> Any:
-    return Space.objects.filter(slug=slug).select_related("working_group")
+def _space_by_slug(slug: str, viewer_id: int) -> Any:
+    return (
+        Space.objects.filter(slug=slug)
+        .select_related("working_group")
+        .annotate(viewer_follow_level=_follow_level("space", viewer_id))
+    )
 
 
 # The space page's space, compiled once per process (cop.core.prepared).
-SPACE_BY_SLUG = PreparedQuery(_space_by_slug, slug="zq-prepared-space-slug-zq")
+SPACE_BY_SLUG = PreparedQuery(
+    _space_by_slug, slug="zq-prepared-space-slug-zq", viewer_id=2_101_999_102
+)
 
 
 def access_topic(viewer: Any, topic_id: Any) -> Topic:
@@ -366,20 +398,27 @@ def access_topic(viewer: Any, topic_id: Any) -> Topic:
         topic_pk = int(topic_id)
     except (TypeError, ValueError):
         raise Http404 from None
-    topic = TOPIC_WITH_LINKS.first(topic_id=topic_pk)
+    viewer_id = _viewer_id(viewer)
+    topic = TOPIC_WITH_LINKS.first(topic_id=topic_pk, viewer_id=viewer_id)
     if topic is None or not can_read_topic(viewer, topic):
         raise Http404
-    return topic
+    return _with_follow_level(topic, viewer_id)
 
 
-def _topic_with_links(topic_id: int) -> Any:
-    return Topic.objects.filter(pk=topic_id).select_related(
-        "space", "product__organisation", "criterion", "red_flag", "author"
+def _topic_with_links(topic_id: int, viewer_id: int) -> Any:
+    return (
+        Topic.objects.filter(pk=topic_id)
+        .select_related(
+            "space", "product__organisation", "criterion", "red_flag", "author"
+        )
+        .annotate(viewer_follow_level=_follow_level("topic", viewer_id))
     )
 
 
 # The topic page's topic, compiled once per process (cop.core.prepared).
-TOPIC_WITH_LINKS = PreparedQuery(_topic_with_links, topic_id=2_101_999_101)
+TOPIC_WITH_LINKS = PreparedQuery(
+    _topic_with_links, topic_id=2_101_999_101, viewer_id=2_101_999_102
+)
 
 
 def access_post(viewer: Any, post_id: Any) -> Post:

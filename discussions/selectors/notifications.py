@@ -229,9 +229,12 @@ def follow_level_for(*, viewer: Any, **target: Any) -> str | None:
     )
     if field is None:
         return None
+    known = getattr(value, "follow_level_of", None)  # read with the page's object
     target_id = getattr(value, "pk", value)
     prepared = _FOLLOW_LEVEL.get(field)
-    if prepared is None or not isinstance(target_id, int):
+    if known is not None and known[0] == viewer.pk:
+        level = known[1]
+    elif prepared is None or not isinstance(target_id, int):
         level = (
             Subscription.objects.filter(user_id=viewer.pk, **{field: value})
             .values_list("level", flat=True)

@@ -17,7 +17,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from cop.core.prepared import PreparedQuery
@@ -114,21 +114,38 @@ class _ThreadViewer:
         self.is_superuser = False
 
 
+def _marked_by(posts: Any, viewer_id: int) -> Any:
+    """Annotate ``viewer_marked``: whether ``viewer_id`` marked each post helpful."""
+    return posts.annotate(
+        viewer_marked=Exists(
+            HelpfulMark.objects.filter(post_id=OuterRef("pk"), user_id=viewer_id)
+        )
+    )
+
+
 _SLOT_VIEWER = 2_101_999_201
 # One compiled query per shape of _thread_q: a moderator's (every post) and a
 # member's (public, hidden placeholders and their own); visitors use the ORM.
+# Both carry the member's helpful marks (``viewer_marked``) in the same statement.
 _THREAD_PAGE = {
     "moderator": PreparedQuery(
-        lambda topic_id, first, end: _thread_posts(
-            _ThreadViewer(_SLOT_VIEWER, moderator=True), topic_id, first, end
+        lambda viewer_id, topic_id, first, end: _marked_by(
+            _thread_posts(
+                _ThreadViewer(viewer_id, moderator=True), topic_id, first, end
+            ),
+            viewer_id,
         ),
+        viewer_id=_SLOT_VIEWER,
         topic_id=2_101_999_202,
         first=2_101_999_203,
         end=2_101_999_204,
     ),
     "member": PreparedQuery(
-        lambda viewer_id, topic_id, first, end: _thread_posts(
-            _ThreadViewer(viewer_id, moderator=False), topic_id, first, end
+        lambda viewer_id, topic_id, first, end: _marked_by(
+            _thread_posts(
+                _ThreadViewer(viewer_id, moderator=False), topic_id, first, end
+            ),
+            viewer_id,
         ),
         viewer_id=_SLOT_VIEWER,
         topic_id=2_101_999_202,
@@ -144,19 +161,17 @@ def thread_posts_load(
     """Return the posts numbered ``first`` to ``end - 1`` that ``viewer`` sees in the thread.
 
     The same rows as :func:`_thread_posts` (a test compares them for every role),
-    from a query compiled once per role shape.
+    from a query compiled once per role shape. For members each post also carries
+    ``viewer_marked`` (see :func:`helpful_post_ids_for_page`).
     """
-    if permissions.can_moderate(viewer):
-        return list(
-            _THREAD_PAGE["moderator"].all(topic_id=topic_id, first=first, end=end)
+    if not permissions.is_active_member(viewer):
+        return list(_thread_posts(viewer, topic_id, first, end))
+    shape = "moderator" if permissions.can_moderate(viewer) else "member"
+    return list(
+        _THREAD_PAGE[shape].all(
+            viewer_id=viewer.pk, topic_id=topic_id, first=first, end=end
         )
-    if permissions.is_active_member(viewer):
-        return list(
-            _THREAD_PAGE["member"].all(
-                viewer_id=viewer.pk, topic_id=topic_id, first=first, end=end
-            )
-        )
-    return list(_thread_posts(viewer, topic_id, first, end))
+    )
 
 
 def post_page(*, viewer: Any, topic: Topic, page: Any) -> Page:
@@ -233,6 +248,8 @@ def helpful_post_ids_for_page(*, viewer: Any, posts: list[Post]) -> set[int]:
     """
     if not permissions.is_active_member(viewer) or not posts:
         return set()
+    if all(hasattr(post, "viewer_marked") for post in posts):  # thread_posts_load's
+        return {post.pk for post in posts if post.viewer_marked}
     topic_ids = {post.topic_id for post in posts}
     if len(topic_ids) != 1:
         return helpful_post_ids(viewer=viewer, post_ids=[p.pk for p in posts])

@@ -68,22 +68,59 @@ def test_thread_page_equals_the_rules_queryset(thread, people, role, first, end)
 @pytest.mark.parametrize("role", ["library_worker", "moderator", "vendor_rep_a"])
 def test_helpful_marks_of_a_page_equal_the_id_query(thread, people, role):
     viewer = _viewer(people, role)
-    posts = post_selectors.thread_posts_load(
-        viewer=viewer, topic_id=thread.pk, first=1, end=26
-    )
+
+    def page() -> list[Any]:
+        return post_selectors.thread_posts_load(
+            viewer=viewer, topic_id=thread.pk, first=1, end=26
+        )
+
     other = TopicFactory(space=thread.space, with_posts=2)
-    for post in [*posts[::2], *other.posts.all()]:
+    someone = UserFactory()
+    for post in [*page()[::2], *other.posts.all()]:
         HelpfulMark.objects.create(post=post, user_id=viewer.pk)
+    for post in page()[1::2]:
+        HelpfulMark.objects.create(post=post, user=someone)
+    posts = page()
     expected = post_selectors.helpful_post_ids(
         viewer=viewer, post_ids=[p.pk for p in posts]
     )
     assert expected
+    # Read with the page (viewer_marked) ...
+    assert all(hasattr(p, "viewer_marked") for p in posts)
     assert (
         post_selectors.helpful_post_ids_for_page(viewer=viewer, posts=posts) == expected
     )
+    # ... and asked by number range, for posts loaded another way.
+    plain = list(post_selectors._thread_posts(viewer, thread.pk, 1, 26))
+    assert (
+        post_selectors.helpful_post_ids_for_page(viewer=viewer, posts=plain) == expected
+    )
     assert post_selectors.helpful_post_ids_for_page(
-        viewer=viewer, posts=posts[1:2]
-    ) == (expected & {posts[1].pk})
+        viewer=viewer, posts=plain[1:3]
+    ) == (expected & {plain[1].pk, plain[2].pk})
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_space_and_topic_carry_the_viewer_follow_level_only_for_them(
+    thread, people, role
+):
+    viewer = _viewer(people, role)
+    member = people["library_worker"]
+    Subscription.objects.create(user=member, topic=thread, level="watching")
+    Subscription.objects.create(user=member, space=thread.space, level="muted")
+    topic = permissions.access_topic(viewer, thread.pk)
+    space = permissions.access_space(viewer, thread.space.slug)
+    mine = role == "library_worker"
+    for obj, field, level in ((topic, "topic", "watching"), (space, "space", "muted")):
+        assert notification_selectors.follow_level_for(
+            viewer=viewer, **{field: obj}
+        ) == (level if mine else None)
+    if role != "library_worker" and role != "anonymous":
+        # What was read for one viewer is never answered for another.
+        worker = _viewer(people, "library_worker")
+        assert notification_selectors.follow_level_for(viewer=worker, topic=topic) == (
+            "watching"
+        )
 
 
 def test_topic_tags_equal_the_relation_in_order(thread):
