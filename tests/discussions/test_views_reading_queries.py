@@ -24,7 +24,7 @@ pytestmark = pytest.mark.django_db
 
 #: Upper bounds, so that a regression that stays constant still shows.
 MAX_ANONYMOUS_QUERIES = 6
-MAX_MEMBER_QUERIES = 16
+MAX_MEMBER_QUERIES = 5  # session, member with roles, space or topic, rows, tags
 
 
 @pytest.fixture(autouse=True)
