@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from cop.members.backends import MemberBackend, load_user_with_facts
 from discussions import permissions
-from discussions.models import HelpfulMark, Subscription
+from discussions.models import HelpfulMark, Subscription, Topic
 from discussions.selectors import notifications as notification_selectors
 from discussions.selectors import posts as post_selectors
 from discussions.selectors import topics as topic_selectors
@@ -245,3 +245,18 @@ def test_viewers_with_different_groups_never_share_a_compiled_list(
             viewer = load_user_with_facts(MemberBackend(), person.pk)
             ids = [t.pk for t in topic_selectors.topic_page(viewer=viewer, page=1)]
             assert (secret.pk in ids) is (person == inside)
+
+
+def test_page_tags_equal_each_topics_relation_in_order(many_topics, spaces):
+    extra = [TagFactory(name=n, slug=n) for n in ("zulu", "alpha", "mike")]
+    topics = list(many_topics["topics"])[:45]  # more than one compiled chunk
+    for i, topic in enumerate(topics):
+        topic.tags.add(*extra[: i % 4])
+    rows = topic_selectors.topic_rows_prepare(
+        topics=Topic.objects.filter(pk__in=[t.pk for t in topics])
+    )
+    assert len(rows) == 45
+    for row in rows:
+        assert [(t.pk, t.name, t.slug) for t in row.tag_list] == [
+            (t.pk, t.name, t.slug) for t in row.tags.all()
+        ]
