@@ -56,7 +56,6 @@ from cop.core.seeding import (
     SCALE_LARGE,
     SEED_ORDER_DISCUSSIONS,
     demo_account_ensure,
-    demo_password_hash,
     row_ensure,
     seeders,
 )
@@ -66,6 +65,7 @@ from cop.members.seeding import (
     UNIVERSITY_LIBRARY_SLUG,
     code_of_conduct_demo_ensure,
     demo_profile_ensure,
+    demo_readers_ensure,
     membership_verified_ensure,
 )
 from discussions.models import (
@@ -987,52 +987,15 @@ def _next_digest_at(
 
 def _digest_subscribers_ensure(now: dt.datetime, spaces: dict[str, Space]) -> None:
     """Bulk-create the digest subscribers, their settings and their follows; idempotent."""
-    from allauth.account.models import EmailAddress
-
-    from cop.members.validators import display_name_key
     from vendors.models import Product
 
-    user_model = get_user_model()
-    count = LARGE_DIGEST_SUBSCRIBERS
     emails = [
-        f"{DIGEST_EMAIL_PREFIX}{n:05d}@{DEMO_EMAIL_DOMAIN}" for n in range(1, count + 1)
+        f"{DIGEST_EMAIL_PREFIX}{n:05d}@{DEMO_EMAIL_DOMAIN}"
+        for n in range(1, LARGE_DIGEST_SUBSCRIBERS + 1)
     ]
-    existing = set(
-        user_model.objects.filter(email__startswith=DIGEST_EMAIL_PREFIX).values_list(
-            "email", flat=True
-        )
-    )
-    password = demo_password_hash()
-    user_model.objects.bulk_create(
-        [
-            user_model(
-                email=email,
-                password=password,
-                is_active=True,
-                display_name=f"Digest Reader {n:05d}",
-                display_name_key=display_name_key(f"Digest Reader {n:05d}"),
-            )
-            for n, email in enumerate(emails, start=1)
-            if email not in existing
-        ],
-        batch_size=BATCH,
-    )
-    ids = dict(
-        user_model.objects.filter(email__startswith=DIGEST_EMAIL_PREFIX).values_list(
-            "email", "pk"
-        )
-    )
-    with_address = set(
-        EmailAddress.objects.filter(user_id__in=ids.values()).values_list(
-            "user_id", flat=True
-        )
-    )
-    EmailAddress.objects.bulk_create(
-        [
-            EmailAddress(user_id=ids[e], email=e, verified=True, primary=True)
-            for e in emails
-            if ids[e] not in with_address
-        ],
+    ids = demo_readers_ensure(
+        emails=emails,
+        display_name=lambda n: f"Digest Reader {n:05d}",
         batch_size=BATCH,
     )
     with_settings = set(

@@ -17,6 +17,7 @@ library members (``bench-user-0001@example.org`` ...), in bulk.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any, Final
 
 from django.contrib.auth import get_user_model
@@ -262,23 +263,25 @@ def _large_libraries_ensure() -> None:
     Organisation.objects.bulk_create(missing, batch_size=BULK_BATCH_SIZE)
 
 
-def _bench_users_ensure(*, count: int) -> None:
-    """Bulk-create ``count`` verified members spread over the libraries; idempotent.
+def demo_readers_ensure(
+    *,
+    emails: list[str],
+    display_name: Callable[[int], str],
+    batch_size: int = BULK_BATCH_SIZE,
+) -> dict[str, int]:
+    """Bulk-create members for ``emails`` with verified primary addresses; idempotent.
 
-    Only missing users, addresses and memberships are inserted, so a second run adds
-    nothing. The demo password is hashed once for all of them.
+    ``display_name(n)`` names the n-th (from 1). Only missing users and addresses
+    are inserted; the demo password is hashed once for all. Returns email -> pk.
     """
     from allauth.account.models import EmailAddress
 
+    from cop.members.validators import display_name_key
+
     user_model = get_user_model()
-    emails = [
-        f"{BENCH_EMAIL_PREFIX}{n:04d}@{DEMO_EMAIL_DOMAIN}" for n in range(1, count + 1)
-    ]
     existing = set(
         user_model.objects.filter(email__in=emails).values_list("email", flat=True)
     )
-    from cop.members.validators import display_name_key
-
     password = demo_password_hash()
     user_model.objects.bulk_create(
         [
@@ -286,13 +289,13 @@ def _bench_users_ensure(*, count: int) -> None:
                 email=email,
                 password=password,
                 is_active=True,
-                display_name=f"Bench Reader {n:04d}",
-                display_name_key=display_name_key(f"Bench Reader {n:04d}"),
+                display_name=display_name(n),
+                display_name_key=display_name_key(display_name(n)),
             )
             for n, email in enumerate(emails, start=1)
             if email not in existing
         ],
-        batch_size=BULK_BATCH_SIZE,
+        batch_size=batch_size,
     )
     ids = dict(user_model.objects.filter(email__in=emails).values_list("email", "pk"))
     with_address = set(
@@ -306,7 +309,22 @@ def _bench_users_ensure(*, count: int) -> None:
             for email in emails
             if ids[email] not in with_address
         ],
-        batch_size=BULK_BATCH_SIZE,
+        batch_size=batch_size,
+    )
+    return ids
+
+
+def _bench_users_ensure(*, count: int) -> None:
+    """Bulk-create ``count`` verified members spread over the libraries; idempotent.
+
+    Only missing users, addresses and memberships are inserted, so a second run adds
+    nothing. The demo password is hashed once for all of them.
+    """
+    emails = [
+        f"{BENCH_EMAIL_PREFIX}{n:04d}@{DEMO_EMAIL_DOMAIN}" for n in range(1, count + 1)
+    ]
+    ids = demo_readers_ensure(
+        emails=emails, display_name=lambda n: f"Bench Reader {n:04d}"
     )
     library_ids = list(
         Organisation.objects.filter(kind=Organisation.Kind.LIBRARY)

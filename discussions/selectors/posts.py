@@ -124,34 +124,28 @@ def _marked_by(posts: Any, viewer_id: int) -> Any:
 
 
 _SLOT_VIEWER = 2_101_999_201
+
+
 # One compiled query per shape of _thread_q: a moderator's (every post) and a
 # member's (public, hidden placeholders and their own); visitors use the ORM.
 # Both carry the member's helpful marks (``viewer_marked``) in the same statement.
+def _thread_page_query(*, moderator: bool) -> PreparedQuery:
+    def build(viewer_id: int, topic_id: int, first: int, end: int) -> Any:
+        viewer = _ThreadViewer(viewer_id, moderator=moderator)
+        return _marked_by(_thread_posts(viewer, topic_id, first, end), viewer_id)
+
+    return PreparedQuery(
+        build,
+        viewer_id=_SLOT_VIEWER,
+        topic_id=2_101_999_202,
+        first=2_101_999_203,
+        end=2_101_999_204,
+    )
+
+
 _THREAD_PAGE = {
-    "moderator": PreparedQuery(
-        lambda viewer_id, topic_id, first, end: _marked_by(
-            _thread_posts(
-                _ThreadViewer(viewer_id, moderator=True), topic_id, first, end
-            ),
-            viewer_id,
-        ),
-        viewer_id=_SLOT_VIEWER,
-        topic_id=2_101_999_202,
-        first=2_101_999_203,
-        end=2_101_999_204,
-    ),
-    "member": PreparedQuery(
-        lambda viewer_id, topic_id, first, end: _marked_by(
-            _thread_posts(
-                _ThreadViewer(viewer_id, moderator=False), topic_id, first, end
-            ),
-            viewer_id,
-        ),
-        viewer_id=_SLOT_VIEWER,
-        topic_id=2_101_999_202,
-        first=2_101_999_203,
-        end=2_101_999_204,
-    ),
+    "moderator": _thread_page_query(moderator=True),
+    "member": _thread_page_query(moderator=False),
 }
 
 

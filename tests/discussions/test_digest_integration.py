@@ -21,7 +21,6 @@ import email
 import os
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import threading
@@ -49,6 +48,7 @@ from tests.discussions.digest_helpers import (
 )
 from tests.factories import SpaceFactory, TopicFactory
 from tests.integration_support import (
+    RedisServer,
     celery_on_broker,
     free_port,
     service_missing,
@@ -88,39 +88,14 @@ class SinkHandler:
 @pytest.fixture
 def redis_url() -> Iterator[str]:
     """A private redis-server on a free port (no persistence), stopped afterwards."""
-    binary = shutil.which("redis-server")
-    if binary is None:
+    if shutil.which("redis-server") is None:
         service_missing("redis-server is not installed")
-    port = free_port()
-    process = subprocess.Popen(  # noqa: S603 - a fixed local binary
-        [
-            binary,
-            "--port",
-            str(port),
-            "--bind",
-            "127.0.0.1",
-            "--save",
-            "",
-            "--appendonly",
-            "no",
-        ],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
+    server = RedisServer(free_port())
+    server.start()
     try:
-
-        def up() -> bool:
-            try:
-                with socket.create_connection(("127.0.0.1", port), timeout=0.2):
-                    return True
-            except OSError:
-                return False
-
-        assert wait_until(up, 10), "redis-server did not start"
-        yield f"redis://127.0.0.1:{port}/0"
+        yield server.url
     finally:
-        process.terminate()
-        process.wait(timeout=10)
+        server.stop()
 
 
 def _sink(rcpt_delay: float = 0.0) -> tuple[Controller, SinkHandler]:

@@ -15,8 +15,6 @@ from __future__ import annotations
 
 import email
 import shutil
-import socket
-import subprocess
 import threading
 import time
 from collections import Counter
@@ -44,6 +42,7 @@ from tests.factories import (
     VerifiedEmailAddressFactory,
 )
 from tests.integration_support import (
+    RedisServer,
     celery_on_broker,
     free_port,
     reset_broker_connections,
@@ -52,48 +51,6 @@ from tests.integration_support import (
 )
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
-
-
-class RedisServer:
-    """A throw-away ``redis-server`` (no persistence) that can be stopped and restarted."""
-
-    def __init__(self, port: int) -> None:
-        self.port = port
-        self.url = f"redis://127.0.0.1:{port}/0"
-        self.process: subprocess.Popen[bytes] | None = None
-
-    def _answers(self) -> bool:
-        try:
-            with socket.create_connection(("127.0.0.1", self.port), timeout=0.5) as s:
-                s.sendall(b"PING\r\n")
-                return s.recv(16).startswith(b"+PONG")
-        except OSError:
-            return False
-
-    def start(self) -> None:
-        self.process = subprocess.Popen(  # noqa: S603 - a fixed local binary
-            [
-                shutil.which("redis-server") or "redis-server",
-                "--port",
-                str(self.port),
-                "--bind",
-                "127.0.0.1",
-                "--save",
-                "",
-                "--appendonly",
-                "no",
-            ],
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        assert wait_until(self._answers, 10), "redis-server did not start"
-
-    def stop(self) -> None:
-        if self.process is not None:
-            self.process.terminate()
-            self.process.wait(timeout=10)
-            self.process = None
-        assert wait_until(lambda: not self._answers(), 5)
 
 
 class SinkHandler:
