@@ -92,9 +92,24 @@ def related_topics_for_vendor(*, vendor: Any, viewer: Any) -> RelatedContent | N
     return RelatedContent(heading=_("Discussions"), links=links)
 
 
+def related_topics_version(*, product_id: int) -> str:
+    """Return the version of what anonymous readers see of the discussions.
+
+    Every change to a topic or post bumps the discussions' ``site`` scope.
+    """
+    from discussions.cache import scope_versions
+
+    return scope_versions(["site"])[0]
+
+
 def register() -> None:
     """Register this module's part with the rest of cop (called from AppConfig.ready)."""
-    from vendors.hooks import product_related_content, vendor_related_content
+    from vendors.hooks import (
+        product_content_versions,
+        product_related_content,
+        vendor_related_content,
+    )
 
     product_related_content.register("discussions", related_topics_for_product)
+    product_content_versions.register("discussions", related_topics_version)
     vendor_related_content.register("discussions", related_topics_for_vendor)

@@ -54,6 +54,12 @@ product_related_content: Registry[Any] = Registry("product_related_content")
 #: The same for vendor pages: providers take ``vendor`` (an Organisation) and ``viewer``.
 vendor_related_content: Registry[Any] = Registry("vendor_related_content")
 
+#: For each provider of ``product_related_content``: a function ``(*, product_id) ->
+#: str`` returning a token that changes whenever what it shows an anonymous reader of
+#: that product may change. Product pages are cached for anonymous readers under
+#: these tokens (``vendors.cache``); a provider that registers none would be stale.
+product_content_versions: Registry[Any] = Registry("product_content_versions")
+
 
 def related_content_for(*, product: Product, viewer: Any) -> list[RelatedContent]:
     """Return every registered provider's non-empty content for ``product``."""

@@ -180,10 +180,10 @@ _REGIONS: Final = (
     {"region": "USA", "hosting_provider": "Northwind Cloud", "transfer_mechanism": ""},
 )  # fmt: skip
 _EVIDENCE: Final = (
-    ("privacy_policy", "privacy/", "Privacy policy"),
-    ("product_documentation", "docs/privacy/", "Administrator guide"),
-    ("data_processing_agreement", "legal/dpa/", "Data-processing agreement"),
-    ("trust_center", "trust/", "Trust center"),
+    ("privacy_policy", "privacy/"),
+    ("product_documentation", "docs/privacy/"),
+    ("data_processing_agreement", "legal/dpa/"),
+    ("trust_center", "trust/"),
 )
 _BASES: Final = (
     "public_policy",
@@ -236,8 +236,12 @@ def _answer_fields(
     out: dict[str, Any] = {}
     for spec in info.scale.get("fields") or []:
         key = spec.get("key")
-        if key in {"gaps", "third_parties", "default_on_features"} and pick == 0:
+        if key in {"gaps", "default_on_features"} and pick == 0:
             continue  # "all endpoints", "none": nothing to list
+        if key == "notice_days" and pick > 0:
+            continue  # only an advance notice has a number of days
+        if key == "third_parties" and pick < 2:
+            continue  # "none" or first-party only: no third party to name
         value = _field_value(spec, rng, website, as_of)
         if value is not None:
             out[key] = value
@@ -262,7 +266,7 @@ def _table(
     declared = [dict(r) for r in info.scale.get("rows") or []]
     named = [{"key": k, "label": v} for k, v in _OPEN_ROWS.get(info.code, ())]
     for row in declared or named[: rng.randint(2, len(named))]:
-        key = row.get("key")
+        key = str(row.get("key"))
         if key == "other":
             continue
         choice = pick if pick is not None else _pick(rng, stance, len(info.options))
@@ -317,14 +321,14 @@ def _evidence(
 ) -> list[dict[str, Any]]:
     if basis == "vendor_attestation_on_platform":
         return []
-    doc_type, path, title = rng.choice(_EVIDENCE)
+    doc_type, path = rng.choice(_EVIDENCE)
     if basis == "contract_clause":
-        doc_type, path, title = _EVIDENCE[2]
+        doc_type, path = _EVIDENCE[2]
     return [
         {
             "url": f"{website}{path}",
             "document_type": doc_type,
-            "section": f"{title}, {info.domain_title}",
+            "section": f"§ {rng.randint(2, 12)} {info.domain_title}",
             "excerpt": note[:200],
         }
     ]
