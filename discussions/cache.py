@@ -61,6 +61,7 @@ __all__ = [
     "page_cache_enabled",
     "scope_versions",
     "space_slug_scope",
+    "version_key",
 ]
 
 logger = logging.getLogger(__name__)
@@ -260,6 +261,11 @@ def _bump(scopes: Sequence[str], space_id: int | None = None) -> None:
         logger.warning(
             "discussion page versions %s bumped in the local fallback only", scopes
         )
+
+
+def version_key(scope: str) -> str:
+    """Return the cache key holding ``scope``'s version token (for other apps' caches)."""
+    return f"{_VERSION_PREFIX}{scope}"
 
 
 def space_slug_scope(slug: str) -> str:

@@ -92,14 +92,14 @@ def related_topics_for_vendor(*, vendor: Any, viewer: Any) -> RelatedContent | N
     return RelatedContent(heading=_("Discussions"), links=links)
 
 
-def related_topics_version(*, product_id: int) -> str:
-    """Return the version of what anonymous readers see of the discussions.
+def related_topics_version_key() -> str:
+    """Return the cache key of the version of what anonymous readers see of topics.
 
     Every change to a topic or post bumps the discussions' ``site`` scope.
     """
-    from discussions.cache import scope_versions
+    from discussions.cache import version_key
 
-    return scope_versions(["site"])[0]
+    return version_key("site")
 
 
 def register() -> None:
@@ -111,5 +111,5 @@ def register() -> None:
     )
 
     product_related_content.register("discussions", related_topics_for_product)
-    product_content_versions.register("discussions", related_topics_version)
+    product_content_versions.register("discussions", related_topics_version_key)
     vendor_related_content.register("discussions", related_topics_for_vendor)

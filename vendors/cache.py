@@ -30,7 +30,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import logging
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, Final, TypeVar
 
@@ -120,11 +120,8 @@ def published_value(
     )
 
 
-def _related_versions(product_id: int) -> list[str]:
-    return [
-        f"{key}={provider(product_id=product_id)}"
-        for key, provider in product_content_versions
-    ]
+def _related_version_keys() -> list[str]:
+    return [provider() for _key, provider in product_content_versions]
 
 
 def anonymous_page(
@@ -132,20 +129,22 @@ def anonymous_page(
     *,
     scopes: Sequence[str],
     parts: Sequence[str],
-    product_ids: Iterable[int],
     respond: Callable[[], HttpResponse],
+    related: bool = False,
 ) -> HttpResponse:
     """Return ``respond()``, served from and kept in the cache for anonymous readers.
 
     ``parts`` name everything else the page depends on (its validated parameters);
-    ``product_ids`` the products whose related content the page shows.
+    ``related`` says the page shows other apps' related content (keyed on their
+    :data:`~vendors.hooks.product_content_versions` too). Runs no query on a hit.
     """
     if not enabled() or not pagecache.anonymous_request(request):
         return respond()
     try:
-        versions = pagecache.scope_versions([*scopes, REFERENCE_SCOPE])
-        for product_id in product_ids:
-            versions += _related_versions(product_id)
+        versions = pagecache.scope_versions(
+            [*scopes, REFERENCE_SCOPE],
+            extra_keys=_related_version_keys() if related else (),
+        )
         key = pagecache.page_key(request, versions, *_context_parts(), *parts)
     except Exception:  # the cache is down: render uncached, never a 500
         logger.warning("vendors page cache unavailable", exc_info=True)

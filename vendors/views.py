@@ -84,10 +84,14 @@ def product_published_html(product: Product) -> SafeString:
 def product_detail(
     request: HttpRequest, vendor_slug: str, product_slug: str
 ) -> HttpResponse:
-    """Show a product's published disclosure, roadmap and latest changes."""
-    product = _product_or_404(vendor_slug, product_slug)
+    """Show a product's published disclosure, roadmap and latest changes.
+
+    Anonymous readers get the whole page from the cache without a query; it is
+    keyed on every product's versions, so any publish or roadmap change renews it.
+    """
 
     def respond() -> HttpResponse:
+        product = _product_or_404(vendor_slug, product_slug)
         return render(
             request,
             "vendors/product_detail.html",
@@ -102,9 +106,9 @@ def product_detail(
 
     return cache.anonymous_page(
         request,
-        scopes=[cache.product_scope(product.pk)],
+        scopes=[cache.ANY_PRODUCT_SCOPE, cache.CATALOGUE_SCOPE],
         parts=["product"],
-        product_ids=[product.pk],
+        related=True,
         respond=respond,
     )
 
@@ -194,9 +198,7 @@ def compare(request: HttpRequest) -> HttpResponse:
 
     if problems:
         return respond()
-    return cache.anonymous_page(
-        request, scopes=scopes, parts=parts, product_ids=(), respond=respond
-    )
+    return cache.anonymous_page(request, scopes=scopes, parts=parts, respond=respond)
 
 
 @require_safe

@@ -13,6 +13,8 @@ Building blocks for an app's page cache (see :mod:`vendors.cache`):
   request may share a page (no cookie but CSRF's, anonymous, GET/HEAD, no htmx);
   :func:`page_get` / :func:`page_store` keep such responses, and only when
   :func:`shareable` (200, no cookie set, no CSRF token rendered, session untouched).
+- **Large contents are also kept in the process** (:class:`_LocalCopies`), under
+  the same versioned key: a hit then costs one round trip, for the versions.
 - **Never a 500 because of the cache.** Every cache call is guarded; when the cache
   raises, or :class:`cop.core.cache.ResilientRedisCache` answers from its
   per-process fallback (whose versions other workers cannot see), the content is
@@ -24,9 +26,11 @@ from __future__ import annotations
 import hashlib
 import logging
 import secrets
+import threading
 import time
+from collections import OrderedDict
 from collections.abc import Callable, Iterable, Sequence
-from typing import Final, TypeVar, cast
+from typing import Any, Final, TypeVar, cast
 
 from django.conf import settings
 from django.core.cache import BaseCache, caches
@@ -63,13 +67,17 @@ def _checked_cache() -> BaseCache:
     return cache
 
 
-def scope_versions(scopes: Sequence[str]) -> list[str]:
-    """Return the version token of each scope, creating missing ones.
+def scope_versions(
+    scopes: Sequence[str], *, extra_keys: Sequence[str] = ()
+) -> list[str]:
+    """Return the version token of each scope, creating missing ones, in one round trip.
 
+    ``extra_keys`` are full cache keys of other caches' version tokens (random
+    tokens replaced on change, like these); they are read, or created, alike.
     Raises :class:`CacheUnavailableError` or whatever the backend raises; callers guard.
     """
     cache = _checked_cache()
-    keys = [_VERSION_PREFIX + scope for scope in scopes]
+    keys = [_VERSION_PREFIX + scope for scope in scopes] + list(extra_keys)
     found = cache.get_many(keys)
     missing = [key for key in keys if key not in found]
     if missing:
@@ -99,6 +107,56 @@ def scopes_bump(scopes: Iterable[str]) -> None:
     transaction.on_commit(bump)
 
 
+class _LocalCopies:
+    """The most recently used cached contents, kept in this process too.
+
+    A content key names its versions, so a local copy under the same key is the
+    same content: only the version lookup must go to the shared cache, never the
+    (large) content itself. Bounded by :data:`LOCAL_MAX_BYTES`.
+    """
+
+    def __init__(self, max_bytes: int) -> None:
+        self.max_bytes = max_bytes
+        self.items: OrderedDict[str, tuple[int, Any]] = OrderedDict()
+        self.size = 0
+        self.lock = threading.Lock()
+
+    def get(self, key: str) -> Any:
+        with self.lock:
+            found = self.items.get(key)
+            if found is None:
+                return None
+            self.items.move_to_end(key)
+            return found[1]
+
+    def put(self, key: str, value: Any, size: int) -> None:
+        if size > self.max_bytes // 4:
+            return
+        with self.lock:
+            old = self.items.pop(key, None)
+            self.size -= old[0] if old else 0
+            self.items[key] = (size, value)
+            self.size += size
+            while self.size > self.max_bytes and self.items:
+                _key, (dropped, _value) = self.items.popitem(last=False)
+                self.size -= dropped
+
+
+#: Bytes of cached pages and fragments each process keeps locally.
+LOCAL_MAX_BYTES: Final = 16 * 1024 * 1024
+_local = _LocalCopies(LOCAL_MAX_BYTES)
+
+
+def _size(value: Any) -> int:
+    if isinstance(value, (str, bytes)):
+        return len(value)
+    if isinstance(value, dict):
+        return sum(_size(v) for v in value.values())
+    if isinstance(value, (tuple, list)):
+        return sum(_size(v) for v in value) + 64
+    return 64
+
+
 def content_key(*parts: str) -> str:
     """Return a cache key for content that depends on ``parts`` (versions, etc.)."""
     return _CONTENT_PREFIX + hashlib.sha256("\n".join(parts).encode()).hexdigest()
@@ -113,7 +171,11 @@ def cached_value(
     """
     try:
         key = content_key(*scope_versions(scopes), *parts)
-        stored = _cache().get(key)
+        stored = _local.get(key)
+        if stored is None:
+            stored = _cache().get(key)
+            if stored is not None:
+                _local.put(key, stored, _size(stored))
     except Exception:
         logger.warning("fragment cache unavailable", exc_info=True)
         return build()
@@ -122,6 +184,7 @@ def cached_value(
     value = build()
     try:
         _cache().set(key, value, timeout)
+        _local.put(key, value, _size(value))
     except Exception:
         logger.warning("fragment cache unavailable", exc_info=True)
     return value
@@ -162,13 +225,16 @@ def page_key(request: HttpRequest, versions: Sequence[str], *parts: str) -> str:
 
 def page_get(key: str) -> HttpResponse | None:
     """Return the stored page under ``key`` (marked as a hit), or None."""
-    try:
-        stored = _checked_cache().get(key)
-    except Exception:
-        logger.warning("page cache unavailable", exc_info=True)
-        return None
+    stored = _local.get(key)
     if stored is None:
-        return None
+        try:
+            stored = _checked_cache().get(key)
+        except Exception:
+            logger.warning("page cache unavailable", exc_info=True)
+            return None
+        if stored is None:
+            return None
+        _local.put(key, stored, _size(stored))
     response = HttpResponse(stored["content"], status=200)
     for header, value in stored["headers"]:
         response[header] = value
@@ -207,4 +273,5 @@ def page_store(
     except Exception:
         logger.warning("page cache unavailable", exc_info=True)
         return
+    _local.put(key, frozen, _size(frozen))
     response[CACHE_HEADER] = "miss"

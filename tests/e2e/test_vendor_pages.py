@@ -44,8 +44,10 @@ def demo_vendors(db: Any) -> None:
 
 
 def _serious_axe_findings(page: Any) -> list[str]:
-    page.add_script_tag(path=str(AXE))
-    result = page.evaluate("async () => await axe.run(document)")
+    # Evaluated through the DevTools protocol, which the page's CSP does not govern
+    # (a <script> tag would be refused, as it should be).
+    page.evaluate(f"() => {{ {AXE.read_text(encoding='utf-8')} }}")
+    result = page.evaluate("async () => await window.axe.run(document)")
     return [
         f"{v['id']} ({v['impact']}): {v['nodes'][0]['target']}"
         for v in result["violations"]
@@ -65,25 +67,36 @@ def _overflowing(page: Any) -> list[str]:
     )
 
 
-@pytest.mark.parametrize("width", [1280, 375, 320])
-@pytest.mark.parametrize(
-    ("name", "path"), [("product", PRODUCT), ("compare", COMPARE_SIX)]
-)
-def test_vendor_page_fits_the_screen_without_csp_or_axe_problems(
-    live_server, browser, demo_vendors, width, name, path
+def test_vendor_pages_fit_the_screen_without_csp_or_axe_problems(
+    live_server, browser, demo_vendors
 ):
-    page, log = new_logged_page(browser, viewport={"width": width, "height": 900})
-    try:
-        response = page.goto(live_server.url + path)
-        assert response.status == 200
-        page.screenshot(path=f"{SCREENSHOT_DIR}/cop-{name}-{width}.png")
-        assert page.evaluate("() => document.documentElement.scrollWidth") <= width
-        assert _overflowing(page) == []
-        assert log.csp_violations == []
-        assert log.page_errors == []
-        assert _serious_axe_findings(page) == []
-    finally:
-        page.context.close()
+    # One test for every page and width: seeding the demo takes most of the time.
+    problems = {}
+    for name, path in (("product", PRODUCT), ("compare", COMPARE_SIX)):
+        for width in (1280, 375, 320):
+            page, log = new_logged_page(
+                browser, viewport={"width": width, "height": 900}
+            )
+            try:
+                response = page.goto(live_server.url + path)
+                page.screenshot(path=f"{SCREENSHOT_DIR}/cop-{name}-{width}.png")
+                found = {
+                    "status": response.status if response.status != 200 else None,
+                    "scroll": max(
+                        0,
+                        page.evaluate("() => document.documentElement.scrollWidth")
+                        - width,
+                    ),
+                    "overflow": _overflowing(page),
+                    "csp": log.csp_violations,
+                    "errors": log.page_errors,
+                    "axe": _serious_axe_findings(page),
+                }
+            finally:
+                page.context.close()
+            if any(found.values()):
+                problems[f"{name}@{width}"] = found
+    assert problems == {}
 
 
 def test_borrowing_history_is_answered_at_the_top_of_the_page(
