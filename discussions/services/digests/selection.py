@@ -24,9 +24,6 @@ _INTERVALS = {
 }
 
 
-# ----------------------------------------------------------------- schedule
-
-
 def _zone(name: str) -> ZoneInfo:
     try:
         return ZoneInfo(name or "UTC")
@@ -163,6 +160,3 @@ def digest_due_batch(
         else:
             digest_schedule_refresh(prefs=prefs, now=now)
     return due
-
-
-# ----------------------------------------------------------------- building

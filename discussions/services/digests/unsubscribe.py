@@ -18,8 +18,6 @@ from discussions.models import (
 
 from .selection import digest_next_at
 
-# ----------------------------------------------------------------- unsubscribe
-
 _CHOICES_BY_SCOPE = {
     "all": ("less", "digest_off", "notifications_off", "all_off"),
     "digest": ("less", "digest_off"),
