@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
@@ -24,9 +24,6 @@ from discussions.models import (
 )
 
 from .emails import SWEEP_MIN_AGE
-
-if TYPE_CHECKING:
-    pass
 
 logger = logging.getLogger(__name__)
 

@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from django.utils import timezone
 
 from discussions.models import Notification
 from discussions.selectors.notifications import unread_count_forget
-
-if TYPE_CHECKING:
-    pass
 
 
 def notification_mark_read(*, actor: Any, notification_id: int) -> bool:
