@@ -22,7 +22,14 @@ from django.utils import timezone
 
 from cop.core.prepared import PreparedQuery
 from discussions import permissions
-from discussions.models import HelpfulMark, Post, PostRevision, ReviewState
+from discussions.models import (
+    POSTS_PER_PAGE,
+    HelpfulMark,
+    Post,
+    PostRevision,
+    ReviewState,
+    post_page_number,
+)
 
 if TYPE_CHECKING:
     from discussions.models import Topic
@@ -41,20 +48,10 @@ __all__ = [
     "thread_posts_load",
 ]
 
-#: Posts per page of a topic.
-POSTS_PER_PAGE = 25
-
-
-def post_page_number(number: int) -> int:
-    """Return the page of a topic that holds post ``number``."""
-    return max(number - 1, 0) // POSTS_PER_PAGE + 1
-
 
 def post_url(*, post: Post) -> str:
     """Return the URL of ``post``: its topic's page that holds it, with an anchor."""
-    page = post_page_number(post.number)
-    query = f"?page={page}" if page > 1 else ""
-    return f"{post.topic.get_absolute_url()}{query}#post-{post.number}"
+    return post.get_absolute_url()
 
 
 class _NumberedPostPaginator(Paginator):
