@@ -33,8 +33,6 @@ How it stays correct:
   raises, or :class:`cop.core.cache.ResilientRedisCache` is answering from its
   per-process fallback (whose versions other workers cannot see), the page is
   rendered uncached.
-
-Owner while the discussions are built: H4.
 """
 
 from __future__ import annotations

@@ -3,8 +3,6 @@
 The forms only parse input; the rules live in :mod:`discussions.services`, whose
 ``ValidationError`` becomes form errors through :func:`add_service_errors`
 (keeping everything the member typed).
-
-Owner while the discussions are built: H1b.
 """
 
 from __future__ import annotations

@@ -1,7 +1,4 @@
-"""Forms of coordinated red flags: the vendor's response and a moderator's release.
-
-Owner while the discussions are built: H3.
-"""
+"""Forms of coordinated red flags: the vendor's response and a moderator's release."""
 
 from __future__ import annotations
 

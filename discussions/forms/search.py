@@ -1,7 +1,4 @@
-"""The discussion search form (query, space and topic type).
-
-Owner while the discussions are built: H3.
-"""
+"""The discussion search form (query, space and topic type)."""
 
 from __future__ import annotations
 

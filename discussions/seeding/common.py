@@ -8,7 +8,6 @@ from typing import Any, Final
 
 from django.contrib.auth import get_user_model
 from django.db import models
-from django.utils.html import linebreaks
 
 from cop.core.seeding import DEMO_EMAIL_DOMAIN, demo_account_ensure
 from cop.members.models import Membership, Organisation
@@ -30,10 +29,8 @@ BATCH: Final = 500
 
 def _render(body: str) -> str:
     """Return the sanitised HTML of ``body`` the way the posting services store it."""
-    try:
-        from discussions.markup import render_markdown
-    except ImportError:  # the Markdown renderer has not landed: plain, escaped text
-        return str(linebreaks(body, autoescape=True))
+    from discussions.markup import render_markdown
+
     return render_markdown(body)
 
 

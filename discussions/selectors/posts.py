@@ -5,8 +5,6 @@ A topic's posts are paged by their number: page ``N`` holds posts
 then the same for every viewer (a link to it never depends on what else the
 viewer may see) and :func:`post_url` needs no query. Posts a viewer may not see
 leave a gap; hidden posts stay in place as a placeholder.
-
-Owner while the discussions are built: H1b.
 """
 
 from __future__ import annotations

@@ -12,8 +12,6 @@ best ``SEARCH_CANDIDATES`` matches (ids only) and the ids are intersected with
 ``permissions.visible_topic_q`` / ``visible_post_q`` in one ordinary query: exactly
 the rules of every other list. A post's text counts for its topic: a topic matches
 when its title does or when one of its posts the viewer may read does.
-
-Owner while the discussions are built: H3.
 """
 
 from __future__ import annotations

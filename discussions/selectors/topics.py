@@ -2,8 +2,6 @@
 
 Every list applies :mod:`discussions.permissions` (``readable_space_q``,
 ``visible_topic_q``) and loads what its page shows in a fixed number of queries.
-
-Owner while the discussions are built: H1b.
 """
 
 from __future__ import annotations

@@ -7,8 +7,6 @@ the flag's author, moderators and the vendor's verified representatives can see 
 :func:`red_flag_respond`; :func:`red_flag_release` publishes the flag and the
 response together, either when a moderator decides or, through
 :func:`red_flags_release_due` (run by the beat job), when the window ends.
-
-Owner while the discussions are built: H3.
 """
 
 from __future__ import annotations

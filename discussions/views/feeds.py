@@ -7,8 +7,6 @@ included. A space that is not public has no feed (404). Items carry the opening
 post's sanitised HTML and the author's public name, never an e-mail address.
 
 Link them from a page's ``<head>`` with ``discussions/includes/feed_links.html``.
-
-Owner while the discussions are built: H3.
 """
 
 from __future__ import annotations

@@ -4,8 +4,6 @@ Every object comes through :mod:`discussions.permissions` accessors (404 for
 "missing" and "not visible" alike) and every list through the selectors, which
 apply the same rules. The anonymous responses of the space list, space and topic
 pages may be cached (:func:`discussions.cache.cached_for_anonymous`).
-
-Owner while the discussions are built: H1b.
 """
 
 from __future__ import annotations

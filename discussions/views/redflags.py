@@ -1,7 +1,4 @@
-"""Views: the vendor's response to a red flag and a moderator's early release.
-
-Owner while the discussions are built: H3.
-"""
+"""Views: the vendor's response to a red flag and a moderator's early release."""
 
 from __future__ import annotations
 

@@ -92,7 +92,7 @@ def digest_schedule_refresh(
 ) -> DiscussionSettings:
     """Recompute and save ``prefs.next_digest_at`` (call after the member changes it).
 
-    Idempotent. H5's/H3's settings forms call this after saving frequency, hour,
+    Idempotent. The settings forms call this after saving frequency, hour,
     weekday or time zone.
     """
     now = now or timezone.now()

@@ -13,7 +13,6 @@ from discussions.models import (
     DiscussionSettings,
     FollowLevel,
     Space,
-    Subscription,
 )
 
 from .selection import digest_next_at
@@ -87,11 +86,7 @@ def email_unsubscribe(*, user_id: int, scope: str, choice: str | None = None) ->
 
 
 def _mute_space(*, user: Any, space: Space) -> None:
-    try:
-        from discussions.services.subscriptions import follow_set  # H5's service
-    except ImportError:  # pragma: no cover - until follows land
-        Subscription.objects.update_or_create(
-            user=user, space=space, defaults={"level": FollowLevel.MUTED}
-        )
-        return
+    # Imported here: the subscription services import this package.
+    from discussions.services.subscriptions import follow_set
+
     follow_set(actor=user, level=FollowLevel.MUTED, space=space)

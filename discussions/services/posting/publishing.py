@@ -87,9 +87,7 @@ def _mentions_create(*, post: Post, text: str) -> list[int]:
         user = next((users[key] for key in group if key in users), None)
         if user is not None and user.pk != post.author_id:
             chosen[user.pk] = user
-    prefetch = getattr(permissions, "roles_prefetch", None)
-    if prefetch is not None:
-        prefetch(list(chosen.values()))
+    permissions.roles_prefetch(list(chosen.values()))
     topic = post.topic
     readers = [
         user for user in chosen.values() if permissions.can_read_topic(user, topic)
