@@ -238,8 +238,9 @@ def _bump(scopes: Sequence[str], space_id: int | None = None) -> None:
         try:
             from discussions.models import Space
 
-            slug = Space.objects.filter(pk=space_id).values_list("slug", flat=True)
-            slug = slug.first()
+            slug = (
+                Space.objects.filter(pk=space_id).values_list("slug", flat=True).first()
+            )
         except Exception:
             logger.exception("could not read the slug of space %s", space_id)
             slug = None

@@ -14,6 +14,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import template
+from django.template import Engine
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import escape, format_html
@@ -264,7 +265,10 @@ def post_article(
         add("</form>")
     if not in_box:
         if facts.moderates:
-            moderation = context.template.engine.get_template(_POST_MODERATION_TEMPLATE)
+            engine = (
+                context.template.engine if context.template else Engine.get_default()
+            )
+            moderation = engine.get_template(_POST_MODERATION_TEMPLATE)
             with context.push(post=post):
                 add(moderation.render(context))
         elif facts.can_flag:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from django import template
@@ -96,7 +97,7 @@ class _TopicRowState:
         return label
 
 
-def read_marker_html(topic: Any, texts: dict[str, str] | None = None) -> str:
+def read_marker_html(topic: Any, texts: Mapping[str, str] | None = None) -> str:
     """Return the unread marker of ``topic`` (as ``read_marker.html``; "" when unset)."""
     marker = getattr(topic, "read_marker", None)
     if not marker:

@@ -82,16 +82,16 @@ def validate_body(text: Any) -> str:
     """
     if not isinstance(text, str):
         raise ValidationError(_("Please write a message."), code="empty")
-    text = text.replace("\r", "").strip("\n").rstrip()
-    if _is_blank(text):
+    body: str = text.replace("\r", "").strip("\n").rstrip()
+    if _is_blank(body):
         raise ValidationError(_("Please write a message."), code="empty")
-    if len(text) > BODY_MAX_LENGTH:
+    if len(body) > BODY_MAX_LENGTH:
         raise ValidationError(
             _("A message can have at most %(max)d characters (this one has %(n)d).")
-            % {"max": BODY_MAX_LENGTH, "n": len(text)},
+            % {"max": BODY_MAX_LENGTH, "n": len(body)},
             code="max_length",
         )
-    if _control_problem(text, allow_newlines=True):
+    if _control_problem(body, allow_newlines=True):
         raise ValidationError(
             _(
                 "The message contains control or bidirectional formatting characters; "
@@ -99,7 +99,7 @@ def validate_body(text: Any) -> str:
             ),
             code="control_characters",
         )
-    problem = _analyse(text).problem
+    problem = _analyse(body).problem
     if problem:
         raise ValidationError(problem, code="structure")
-    return text
+    return body

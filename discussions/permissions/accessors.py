@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django.db.models import OuterRef, Subquery
 from django.http import Http404
@@ -30,19 +30,18 @@ def _follow_level(target: str, viewer_id: int) -> Subquery:
     )
 
 
-def _with_follow_level(obj: Any, viewer_id: int) -> Any:
-    if obj is not None:
-        obj.follow_level_of = (viewer_id or None, obj.viewer_follow_level)
-    return obj
+def _follow_level_note(obj: Any, viewer_id: int) -> None:
+    obj.follow_level_of = (viewer_id or None, obj.viewer_follow_level)
 
 
 def access_space(viewer: Any, slug: str) -> Space:
     """Return the readable space ``slug``, or raise ``Http404``."""
     viewer_id = _viewer_id(viewer)
-    space = SPACE_BY_SLUG.first(slug=slug, viewer_id=viewer_id)
+    space = cast("Space | None", SPACE_BY_SLUG.first(slug=slug, viewer_id=viewer_id))
     if space is None or not can_read_space(viewer, space):
         raise Http404
-    return _with_follow_level(space, viewer_id)
+    _follow_level_note(space, viewer_id)
+    return space
 
 
 def _space_by_slug(slug: str, viewer_id: int) -> Any:
@@ -66,10 +65,13 @@ def access_topic(viewer: Any, topic_id: Any) -> Topic:
     except (TypeError, ValueError):
         raise Http404 from None
     viewer_id = _viewer_id(viewer)
-    topic = TOPIC_WITH_LINKS.first(topic_id=topic_pk, viewer_id=viewer_id)
+    topic = cast(
+        "Topic | None", TOPIC_WITH_LINKS.first(topic_id=topic_pk, viewer_id=viewer_id)
+    )
     if topic is None or not can_read_topic(viewer, topic):
         raise Http404
-    return _with_follow_level(topic, viewer_id)
+    _follow_level_note(topic, viewer_id)
+    return topic
 
 
 def _topic_with_links(topic_id: int, viewer_id: int) -> Any:

@@ -60,7 +60,10 @@ def can_respond_as_vendor(user: Any, topic: Topic) -> bool:
     """Return whether ``user`` may give the vendor's response to red flag ``topic``."""
     if topic.kind != TopicKind.RED_FLAG or topic.product_id is None:
         return False
-    vendor_id = topic.embargo_vendor_id or topic.product.organisation_id
+    vendor_id = topic.embargo_vendor_id
+    if not vendor_id:
+        product = topic.product
+        vendor_id = product.organisation_id if product is not None else None
     return member_permissions.is_verified_vendor_rep(
         user, vendor_id
     ) and can_read_topic(user, topic)

@@ -3,12 +3,37 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from datetime import datetime
+from typing import Any, Protocol
 
 from cop.members import permissions as member_permissions
-from discussions.models import EmbargoState, Post, ReviewState, Space, Topic
+from discussions.models import EmbargoState, ReviewState, Space
 
 from .reading import can_moderate, can_read_space, is_active_member
+
+
+class PostFacts(Protocol):
+    """What :func:`can_see_post_body_with` reads of a post (a ``Post`` or a plain row)."""
+
+    @property
+    def author_id(self) -> int | None: ...
+    @property
+    def review_state(self) -> str: ...
+    @property
+    def hidden_at(self) -> datetime | None: ...
+
+
+class TopicFacts(PostFacts, Protocol):
+    """What :func:`can_read_topic_with` reads of a topic (a ``Topic`` or a plain row)."""
+
+    @property
+    def space_id(self) -> int: ...
+    @property
+    def merged_into_id(self) -> int | None: ...
+    @property
+    def embargo_state(self) -> str: ...
+    @property
+    def embargo_vendor_id(self) -> int | None: ...
 
 
 def roles_prefetch(users: Any) -> None:
@@ -112,7 +137,7 @@ def readable_space_ids_for_users(users: Any) -> dict[int, frozenset[int]]:
     }
 
 
-def can_read_topic_with(facts: ReaderFacts, topic: Topic) -> bool:
+def can_read_topic_with(facts: ReaderFacts, topic: TopicFacts) -> bool:
     """Return :func:`can_read_topic` for the member of ``facts`` (no query).
 
     The same rule as :func:`visible_topic_q`; ``tests/discussions/test_digests.py``
@@ -132,7 +157,7 @@ def can_read_topic_with(facts: ReaderFacts, topic: Topic) -> bool:
     return True
 
 
-def can_see_post_body_with(facts: ReaderFacts, post: Post) -> bool:
+def can_see_post_body_with(facts: ReaderFacts, post: PostFacts) -> bool:
     """Return :func:`can_see_post_body` for the member of ``facts`` (no query)."""
     if facts.moderator:
         return True

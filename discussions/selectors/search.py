@@ -246,7 +246,7 @@ def search_topics(
     page: Any = 1,
     space: Space | None = None,
     kind: str | None = None,
-) -> Page:
+) -> Page[Any]:
     """Return page ``page`` of the topics ``viewer`` may see that match ``query``.
 
     Each item is a :class:`SearchHit`. Narrowed to ``space`` and topic ``kind`` when
@@ -258,7 +258,7 @@ def search_topics(
     topic_ids, best_post = _matching_topic_ids(
         viewer=viewer, terms=terms, space=space, kind=kind
     )
-    result_page = Paginator(topic_ids, RESULTS_PER_PAGE).get_page(page)
+    result_page: Page[Any] = Paginator(topic_ids, RESULTS_PER_PAGE).get_page(page)
     result_page.object_list = _hits(
         viewer=viewer,
         topic_ids=list(result_page.object_list),

@@ -89,7 +89,7 @@ def post_html(post: Any) -> SafeString:
     ``body_html`` is written only by :func:`discussions.markup.render_markdown`
     (in the posting and moderation services), never from raw input.
     """
-    return mark_safe(post.body_html)  # noqa: S308 - sanitised by discussions.markup
+    return mark_safe(str(post.body_html))  # noqa: S308 - sanitised by discussions.markup
 
 
 @register.filter

@@ -44,7 +44,9 @@ def _topic_page(request: HttpRequest, space: Any = None, **filters: Any) -> Any:
     page = topic_selectors.topic_page(
         viewer=request.user, page=request.GET.get("page"), space=space, **filters
     )
-    rows = topic_selectors.topic_rows_prepare(topics=page.object_list, space=space)
+    rows = topic_selectors.topic_rows_prepare(
+        topics=list(page.object_list), space=space
+    )
     # Unread markers for members with reading history on (at most one query).
     page.object_list = reading_selectors.read_markers_attach(
         viewer=request.user, topics=rows

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -96,7 +96,7 @@ def _absolute(path: str) -> str:
     return f"{settings.SITE_URL}{path}"
 
 
-def _path_maker(name: str, **sentinels: Any) -> Any:
+def _path_maker(name: str, **sentinels: Any) -> Callable[..., str]:
     """Return ``f(**values)`` giving ``reverse(name, kwargs=values)`` by substitution.
 
     ``reverse`` costs about a millisecond; the digest needs thousands of links of
@@ -146,6 +146,8 @@ class _Items:
             return DigestItem(t.title, self.topic_url(t), note, t.when)
         if key == "accepted_answers":
             answer = t.answer
+            if answer is None:  # answered rows are fetched with their answer
+                raise ValueError(f"topic {t.pk} has no accepted answer")
             note = _("answer by %(author)s") % {
                 "author": _author_name(answer.author_name, answer.author_id)
             }
@@ -216,6 +218,7 @@ def _discussion_sections(
             if (t := found.answered.get(pk)) is not None
             and lo <= t.when < hi
             and shown(t)
+            and t.answer is not None
             and permissions.can_see_post_body_with(facts, t.answer)
         ]
         matched.sort(key=lambda t: (t.when, t.pk), reverse=True)

@@ -4,13 +4,16 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from django.db.models import Exists, OuterRef, Q
 
 from cop.core.digest import DigestFollows, DigestRequest
 from discussions.models import EmbargoState, Post, ReviewState, Topic, TopicKind
+
+#: The date of a row before :func:`_rows` sets it (every fetched row has one).
+_NEVER = datetime.min.replace(tzinfo=UTC)
 
 
 @dataclass(slots=True)
@@ -36,7 +39,7 @@ class _Row:
     title: str = ""
     slug: str = ""
     space_name: str = ""
-    when: datetime | None = None
+    when: datetime = _NEVER
     answer: _Row | None = None
     vendor_answered: bool = False
 
@@ -89,7 +92,9 @@ class _Candidates:
     tags_of: dict[int, frozenset[int]]
 
 
-def _muted(follows: DigestFollows, topic: _Row, tags_of: dict) -> bool:
+def _muted(
+    follows: DigestFollows, topic: _Row, tags_of: dict[int, frozenset[int]]
+) -> bool:
     """Return whether ``topic`` is muted by the member (space, topic, tag, product, vendor)."""
     if topic.space_id in follows.muted_space_ids or topic.pk in follows.muted_topic_ids:
         return True

@@ -104,8 +104,7 @@ def _periods_done(
         return
     meta = DiscussionSettings._meta
     columns = [
-        meta.get_field(name).column
-        for name in ("next_digest_at", "last_digest_at", "updated_at")
+        _column(name) for name in ("next_digest_at", "last_digest_at", "updated_at")
     ]
     rows = []
     for prefs in prefs_list:
@@ -121,9 +120,17 @@ def _periods_done(
         )
     sets = ", ".join(f"{db_connection.ops.quote_name(c)} = %s" for c in columns)
     table = db_connection.ops.quote_name(meta.db_table)
-    pk = db_connection.ops.quote_name(meta.pk.column)
+    pk = db_connection.ops.quote_name(_column("id"))
     with db_connection.cursor() as cursor:
         cursor.executemany(f"UPDATE {table} SET {sets} WHERE {pk} = %s", rows)  # noqa: S608 - names from the model
+
+
+def _column(name: str) -> str:
+    """Return the database column of ``DiscussionSettings`` field ``name``."""
+    column = getattr(DiscussionSettings._meta.get_field(name), "column", None)
+    if not isinstance(column, str):
+        raise LookupError(f"{name} is not a concrete field")
+    return column
 
 
 def _eligible_prefs(user_ids: Sequence[int]) -> dict[int, DiscussionSettings]:

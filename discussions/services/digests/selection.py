@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from discussions.models import DigestFrequency, DiscussionSettings
 
-_INTERVALS = {
+_INTERVALS: dict[str, timedelta] = {
     DigestFrequency.DAILY: timedelta(days=1),
     DigestFrequency.WEEKLY: timedelta(days=7),
 }

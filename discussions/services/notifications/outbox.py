@@ -28,7 +28,7 @@ from .emails import SWEEP_MIN_AGE
 logger = logging.getLogger(__name__)
 
 # The stronger kind wins when one member has several reasons to hear of one post.
-_KIND_RANK = {
+_KIND_RANK: dict[str, int] = {
     NotificationKind.RED_FLAG_RAISED: 0,
     NotificationKind.VENDOR_RESPONSE: 0,
     NotificationKind.MENTION: 1,
@@ -169,9 +169,11 @@ def _write(
         if None in pending_ids:  # a database that cannot return bulk-inserted keys
             pending_ids = list(
                 Notification.objects.filter(
+                    Q(product_id=product_id)
+                    if product_id is not None
+                    else Q(product__isnull=True),
                     user_id__in=sorted(by_email),
                     kind=rows[0].kind,
-                    product_id=product_id,
                     topic=topic,
                     email_state=EmailState.PENDING,
                     created_at__gte=timezone.now() - SWEEP_MIN_AGE,

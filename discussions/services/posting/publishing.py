@@ -34,7 +34,8 @@ def _official_organisation_id(actor: Any, topic: Topic) -> int | None:
     vendor_ids = member_permissions.represented_vendor_ids(actor)
     if not vendor_ids:
         return None
-    product_vendor = topic.product.organisation_id if topic.product_id else None
+    product = topic.product if topic.product_id else None
+    product_vendor = product.organisation_id if product is not None else None
     if product_vendor in vendor_ids:
         return product_vendor
     return min(vendor_ids)
