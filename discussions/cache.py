@@ -48,7 +48,9 @@ from typing import Any, Final
 from django.conf import settings
 from django.core.cache import BaseCache, caches
 from django.db import transaction
-from django.http import HttpRequest, HttpResponse, HttpResponseBase
+from django.http import HttpRequest, HttpResponse
+
+from cop.core.pagecache import shareable
 
 __all__ = [
     "CACHE_HEADER",
@@ -81,7 +83,6 @@ _PAGE_PARAM: Final = "page"
 _MAX_PAGE_DIGITS: Final = 6
 # Response headers worth keeping; middleware adds the rest on every response.
 _KEPT_HEADERS: Final = ("Content-Type", "Content-Language", "Last-Modified", "ETag")
-_UNSHAREABLE: Final = ("private", "no-store", "no-cache")
 
 
 def _cache() -> BaseCache:
@@ -150,24 +151,6 @@ def _page_key(request: HttpRequest, page: str, versions: Sequence[str]) -> str:
     return _PAGE_PREFIX + hashlib.sha256(raw.encode()).hexdigest()
 
 
-def _shareable(request: HttpRequest, response: HttpResponseBase) -> bool:
-    """Return whether ``response`` may be shown to every anonymous reader."""
-    if response.status_code != 200 or response.streaming:
-        return False
-    if response.cookies:
-        return False
-    cache_control = response.get("Cache-Control", "").lower()
-    if any(word in cache_control for word in _UNSHAREABLE):
-        return False
-    # A rendered CSRF token would be set as this visitor's cookie by the middleware.
-    if request.META.get("CSRF_COOKIE_NEEDS_UPDATE") or request.META.get(
-        "CSRF_COOKIE_USED"
-    ):
-        return False
-    session = getattr(request, "session", None)
-    return not (session is not None and session.modified)
-
-
 def _freeze(response: HttpResponse) -> dict[str, Any]:
     return {
         "content": response.content,
@@ -217,7 +200,7 @@ def cached_for_anonymous(
                 response, "is_rendered", True
             ):
                 response.render()
-            if _shareable(request, response):
+            if shareable(request, response):
                 try:
                     cache.set(key, _freeze(response), PAGE_TIMEOUT)
                     response[CACHE_HEADER] = "miss"
