@@ -48,7 +48,9 @@ from typing import Any, Final
 from django.conf import settings
 from django.core.cache import BaseCache, caches
 from django.db import transaction
-from django.http import HttpRequest, HttpResponse, HttpResponseBase
+from django.http import HttpRequest, HttpResponse
+
+from cop.core.pagecache import shareable
 
 __all__ = [
     "CACHE_HEADER",
@@ -59,6 +61,7 @@ __all__ = [
     "page_cache_enabled",
     "scope_versions",
     "space_slug_scope",
+    "version_key",
 ]
 
 logger = logging.getLogger(__name__)
@@ -80,7 +83,6 @@ _PAGE_PARAM: Final = "page"
 _MAX_PAGE_DIGITS: Final = 6
 # Response headers worth keeping; middleware adds the rest on every response.
 _KEPT_HEADERS: Final = ("Content-Type", "Content-Language", "Last-Modified", "ETag")
-_UNSHAREABLE: Final = ("private", "no-store", "no-cache")
 
 
 def _cache() -> BaseCache:
@@ -149,24 +151,6 @@ def _page_key(request: HttpRequest, page: str, versions: Sequence[str]) -> str:
     return _PAGE_PREFIX + hashlib.sha256(raw.encode()).hexdigest()
 
 
-def _shareable(request: HttpRequest, response: HttpResponseBase) -> bool:
-    """Return whether ``response`` may be shown to every anonymous reader."""
-    if response.status_code != 200 or response.streaming:
-        return False
-    if response.cookies:
-        return False
-    cache_control = response.get("Cache-Control", "").lower()
-    if any(word in cache_control for word in _UNSHAREABLE):
-        return False
-    # A rendered CSRF token would be set as this visitor's cookie by the middleware.
-    if request.META.get("CSRF_COOKIE_NEEDS_UPDATE") or request.META.get(
-        "CSRF_COOKIE_USED"
-    ):
-        return False
-    session = getattr(request, "session", None)
-    return not (session is not None and session.modified)
-
-
 def _freeze(response: HttpResponse) -> dict[str, Any]:
     return {
         "content": response.content,
@@ -216,7 +200,7 @@ def cached_for_anonymous(
                 response, "is_rendered", True
             ):
                 response.render()
-            if _shareable(request, response):
+            if shareable(request, response):
                 try:
                     cache.set(key, _freeze(response), PAGE_TIMEOUT)
                     response[CACHE_HEADER] = "miss"
@@ -259,6 +243,11 @@ def _bump(scopes: Sequence[str], space_id: int | None = None) -> None:
         logger.warning(
             "discussion page versions %s bumped in the local fallback only", scopes
         )
+
+
+def version_key(scope: str) -> str:
+    """Return the cache key holding ``scope``'s version token (for other apps' caches)."""
+    return f"{_VERSION_PREFIX}{scope}"
 
 
 def space_slug_scope(slug: str) -> str:

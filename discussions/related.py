@@ -89,9 +89,24 @@ def related_topics_for_vendor(*, vendor: Any, viewer: Any) -> RelatedContent | N
     return RelatedContent(heading=_("Discussions"), links=links)
 
 
+def related_topics_version_key() -> str:
+    """Return the cache key of the version of what anonymous readers see of topics.
+
+    Every change to a topic or post bumps the discussions' ``site`` scope.
+    """
+    from discussions.cache import version_key
+
+    return version_key("site")
+
+
 def register() -> None:
     """Register this module's part with the rest of cop (called from AppConfig.ready)."""
-    from vendors.hooks import product_related_content, vendor_related_content
+    from vendors.hooks import (
+        product_content_versions,
+        product_related_content,
+        vendor_related_content,
+    )
 
     product_related_content.register("discussions", related_topics_for_product)
+    product_content_versions.register("discussions", related_topics_version_key)
     vendor_related_content.register("discussions", related_topics_for_vendor)

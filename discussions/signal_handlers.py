@@ -31,6 +31,16 @@ def notify_on_roadmap_status_change(
         notify_roadmap_status_changed(change=instance)
 
 
+def red_flag_pages_on_roadmap_change(
+    sender: Any, instance: Any, raw: bool = False, **kwargs: Any
+) -> None:
+    """A roadmap item changed: red flag panels that show it are stale."""
+    if not raw:
+        from discussions.services import red_flag_pages_refresh_for_roadmap_item
+
+        red_flag_pages_refresh_for_roadmap_item(item_id=instance.pk)
+
+
 def bounce_reset_on_email_change(
     sender: Any, request: Any = None, **kwargs: Any
 ) -> None:
@@ -47,7 +57,7 @@ def register() -> None:
     """Register this module's part with the rest of cop (called from AppConfig.ready)."""
     from allauth.account.signals import email_changed, email_confirmed
 
-    from vendors.models import DisclosureVersion, RoadmapStatusChange
+    from vendors.models import DisclosureVersion, RoadmapItem, RoadmapStatusChange
 
     email_confirmed.connect(
         bounce_reset_on_email_change, dispatch_uid="discussions_bounce_reset_on_confirm"
@@ -60,6 +70,11 @@ def register() -> None:
         notify_on_disclosure_version,
         sender=DisclosureVersion,
         dispatch_uid="discussions_notify_on_disclosure_version",
+    )
+    post_save.connect(
+        red_flag_pages_on_roadmap_change,
+        sender=RoadmapItem,
+        dispatch_uid="discussions_red_flag_pages_on_roadmap_change",
     )
     post_save.connect(
         notify_on_roadmap_status_change,

@@ -49,7 +49,8 @@ def comparison_rows(comparison: Comparison) -> list[list[Any]]:
             row.criterion.module.code,
         ]
         for cell in row.cells:
-            line += [cell.text, cell.mark]
+            text = cell.text if cell.status == "answered" else cell.status_label
+            line += [f"{text} ({cell.details})" if cell.details else text, cell.mark]
         rows.append(line)
     return rows
 
@@ -60,8 +61,15 @@ def comparison_csv(comparison: Comparison) -> str:
 
 
 def comparison_json(comparison: Comparison) -> dict[str, Any]:
-    """Return the comparison as a JSON-ready mapping."""
+    """Return the comparison as a JSON-ready mapping (the rows the page shows)."""
     return {
+        "rows": comparison.rows_shown,
+        "differences_only": comparison.differences_only,
+        "criteria_compared": comparison.total_rows,
+        "hidden": {
+            "unanswered": comparison.unanswered_rows,
+            "same_answer": comparison.same_rows,
+        },
         "products": [
             {
                 "slug": column.product.slug,
@@ -89,6 +97,7 @@ def comparison_json(comparison: Comparison) -> dict[str, Any]:
                         "status": cell.status,
                         "value": cell.value,
                         "text": cell.text,
+                        "details": cell.details,
                         "rank": cell.rank,
                         "mark": cell.mark or None,
                     }

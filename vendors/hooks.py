@@ -54,6 +54,14 @@ product_related_content: Registry[Any] = Registry("product_related_content")
 #: The same for vendor pages: providers take ``vendor`` (an Organisation) and ``viewer``.
 vendor_related_content: Registry[Any] = Registry("vendor_related_content")
 
+#: For each provider of ``product_related_content``: a function ``() -> str`` returning
+#: the key, in the default cache, of a version token that the provider replaces
+#: whenever what it shows an anonymous reader on any product page may change.
+#: Product pages are cached for anonymous readers under these tokens
+#: (``vendors.cache``, read in the same round trip as its own); a provider that
+#: registers none would be stale.
+product_content_versions: Registry[Any] = Registry("product_content_versions")
+
 
 def related_content_for(*, product: Product, viewer: Any) -> list[RelatedContent]:
     """Return every registered provider's non-empty content for ``product``."""

@@ -9,6 +9,7 @@ vendor" can be tried out:
 
 - ``vendor-a@example.org``: Larchmont Library Systems, TOTP :data:`VENDOR_A_TOTP_SECRET`.
 - ``vendor-b@example.org``: Brightwell Discovery, TOTP :data:`VENDOR_B_TOTP_SECRET`.
+- ``vendor-c@example.org``: Paperlantern Media, TOTP :data:`VENDOR_C_TOTP_SECRET`.
 
 The community organisation gets the product "cop platform", so that cop discloses its
 own practices like any vendor. ``--scale large`` adds vendors up to
@@ -46,6 +47,7 @@ from vendors.seeding_disclosures import cop_disclosure_ensure, vendor_disclosure
 # seed_demo refuses to run in production.
 VENDOR_A_TOTP_SECRET: Final = "COPDEMOVENDORATOTPSECRETAA234567"  # noqa: S105
 VENDOR_B_TOTP_SECRET: Final = "COPDEMOVENDORBTOTPSECRETAA234567"  # noqa: S105
+VENDOR_C_TOTP_SECRET: Final = "COPDEMOVENDORCTOTPSECRETAA234567"  # noqa: S105
 
 LARGE_VENDOR_COUNT: Final = 18
 
@@ -159,6 +161,7 @@ def seed_vendors(*, scale: str, stdout: Any) -> dict[str, int]:
     for letter, vendor, secret in (
         ("a", vendors[0], VENDOR_A_TOTP_SECRET),
         ("b", vendors[1], VENDOR_B_TOTP_SECRET),
+        ("c", vendors[2], VENDOR_C_TOTP_SECRET),
     ):
         rep = demo_account_ensure(
             email=f"vendor-{letter}@{DEMO_EMAIL_DOMAIN}",

@@ -1,8 +1,10 @@
 """Demo disclosures and roadmaps (called by :func:`vendors.seeding.seed_vendors`).
 
 - "cop platform": an honest, published disclosure covering every core criterion.
-- Larchmont Stacks and Brightwell Search: two published versions each (so that a
-  changelog exists), plus roadmap items with dated status history.
+- Every demo vendor product with a profile in :mod:`vendors.seeding_profiles`: one or
+  two published versions with realistic, varied answers, published months apart
+  (so that changelogs and stale answers exist), plus roadmap items with dated status
+  history.
 
 Idempotent: a product whose disclosure already has versions is left alone, and
 roadmap items are looked up by (product, title).
@@ -19,6 +21,8 @@ from django.utils import timezone
 from cop.privacy.models import Criterion
 from vendors import services
 from vendors.models import Disclosure, Product, RoadmapItem
+from vendors.seeding_profiles import PROFILES, CriterionInfo, version_answers
+from vendors.services.snapshots import applicable_criteria
 
 A: Final = "answered"
 NA: Final = "not_applicable"
@@ -207,80 +211,29 @@ _COP_NOT_APPLICABLE: Final = {
     "VPD-CTR-05": "No contract with libraries.",
 }
 
-# Vendor demo: (product slug, [version 1 answers, version 2 answers]); each answer is
-# code -> option pick (0 = most protective) and basis.
-_VENDOR_VERSIONS: Final = {
-    "larchmont-stacks": [
-        {
-            "VPD-GOV-01": 1,
-            "VPD-COL-04": 2,
-            "VPD-USE-01": 1,
-            "VPD-USE-04": 3,
-            "VPD-RET-02": 1,
-            "VPD-SEC-01": 0,
-            "VPD-BRE-01": 2,
-            "VPD-ILS-01": 1,
-            "VPD-ILS-04": 1,
-            "VPD-ILS-07": 1,
-        },
-        {
-            "VPD-GOV-01": 0,
-            "VPD-COL-04": 1,
-            "VPD-USE-01": 0,
-            "VPD-USE-04": 3,
-            "VPD-RET-02": 0,
-            "VPD-SEC-01": 0,
-            "VPD-BRE-01": 1,
-            "VPD-ILS-01": 0,
-            "VPD-ILS-04": 1,
-            "VPD-ILS-07": 0,
-            "VPD-LAW-01": 0,
-            "VPD-RGT-01": 1,
-        },
-    ],
-    "brightwell-search": [
-        {
-            "VPD-GOV-01": 0,
-            "VPD-COL-04": 1,
-            "VPD-USE-02": 0,
-            "VPD-SEC-01": 0,
-            "VPD-DSC-01": 1,
-            "VPD-DSC-02": 1,
-            "VPD-DSC-03": 0,
-        },
-        {
-            "VPD-GOV-01": 0,
-            "VPD-COL-04": 2,
-            "VPD-USE-02": 0,
-            "VPD-SEC-01": 0,
-            "VPD-DSC-01": 0,
-            "VPD-DSC-02": 1,
-            "VPD-DSC-03": 0,
-            "VPD-RET-03": 1,
-        },
-    ],
-}
-
-_ROADMAPS: Final = {
+# product slug -> (title, criteria, [(status, days ago)], target quarter, limitations)
+_ROADMAPS: Final[
+    dict[str, list[tuple[str, list[str], list[tuple[str, int]], str, str]]]
+] = {
     "larchmont-stacks": [
         (
             "Borrowing history off by default",
             ["VPD-ILS-01"],
-            ["planned", "in_progress", "shipped"],
+            [("planned", 400), ("in_progress", 210), ("shipped", 45)],
             "2026-Q2",
             "New libraries get borrowing history switched off; existing settings are kept.",
         ),
         (
             "Encrypt every integration (SIP2 over TLS)",
             ["VPD-ILS-07"],
-            ["planned", "in_progress"],
+            [("planned", 330), ("in_progress", 60)],
             "2027-Q1",
             "Self-check machines without TLS support need a gateway.",
         ),
         (
             "Stop using loan data to train recommendation models",
             ["VPD-USE-04"],
-            ["planned"],
+            [("planned", 20)],
             "2027-Q2",
             "",
         ),
@@ -289,16 +242,50 @@ _ROADMAPS: Final = {
         (
             "Drop third-party analytics from the search page",
             ["VPD-COL-04"],
-            ["planned", "deferred"],
+            [("planned", 300), ("deferred", 70)],
             "2026-Q4",
             "Waiting for a replacement for usage reports.",
         ),
         (
             "Shorter search log retention",
             ["VPD-DSC-01"],
-            ["planned", "in_progress", "shipped"],
+            [("planned", 380), ("in_progress", 250), ("shipped", 90)],
             "2026-Q1",
             "",
+        ),
+    ],
+    "brightwell-opac": [
+        (
+            "Serve cover images from our own servers",
+            ["VPD-DSC-02"],
+            [("planned", 150), ("in_progress", 30)],
+            "2027-Q1",
+            "Libraries that load covers from their own supplier keep that setting.",
+        ),
+    ],
+    "paperlantern-reader": [
+        (
+            "Reading position sync as an opt-in",
+            ["VPD-CNT-01"],
+            [("planned", 200)],
+            "2027-Q3",
+            "",
+        ),
+        (
+            "Publish the list of SDKs in the app",
+            ["VPD-CNT-03"],
+            [("planned", 500), ("in_progress", 300), ("shipped", 130)],
+            "2026-Q2",
+            "",
+        ),
+    ],
+    "paperlantern-kids": [
+        (
+            "Independent audit of the school edition",
+            ["VPD-SEC-05"],
+            [("planned", 260), ("in_progress", 40), ("cancelled", 12)],
+            "2026-Q4",
+            "Replaced by the company-wide audit planned for next year.",
         ),
     ],
 }
@@ -332,26 +319,27 @@ def _answer(
     }
 
 
-def _picked_value(criterion: Criterion, pick: int) -> Any:
-    keys = [o.key for o in criterion.options.order_by("rank")]
-    key = keys[min(pick, len(keys) - 1)]
-    if criterion.scale_kind == "multi":
-        return keys[: pick + 1]
-    if criterion.scale_kind == "table":
-        rows = [r["key"] for r in criterion.scale.get("rows") or []] or ["main_feature"]
-        return {row: {"option": key} for row in rows}
-    if criterion.scale_kind == "list":
-        return {"option": key, "entries": []}
-    return key
-
-
 def _publish(
-    product: Product, answers: list[dict[str, Any]], *, rep: Any, moderator: Any
+    product: Product,
+    answers: list[dict[str, Any]],
+    *,
+    rep: Any,
+    moderator: Any,
+    published_at: dt.datetime,
 ) -> None:
     disclosure = services.disclosure_create(product=product, actor=rep)
     services.disclosure_save_draft(disclosure=disclosure, actor=rep, answers=answers)
     disclosure = Disclosure.objects.get(pk=disclosure.pk)
-    services.disclosure_publish(disclosure=disclosure, actor=moderator)
+    services.disclosure_publish(
+        disclosure=disclosure, actor=moderator, published_at=published_at
+    )
+
+
+def _days_ago(days: int, hour: int = 10) -> dt.datetime:
+    """Return a plausible working-hours moment ``days`` ago (never in the future)."""
+    moment = timezone.now() - dt.timedelta(days=days)
+    moment = moment.replace(hour=hour, minute=days % 60, second=0, microsecond=0)
+    return min(moment, timezone.now())
 
 
 def cop_disclosure_ensure(*, product: Product, moderator: Any) -> None:
@@ -364,7 +352,7 @@ def cop_disclosure_ensure(*, product: Product, moderator: Any) -> None:
             code__in=[*_COP_ANSWERS, *_COP_NOT_APPLICABLE]
         ).select_related("domain")
     }
-    as_of = timezone.localdate()
+    as_of = timezone.localdate() - dt.timedelta(days=64)
     answers = [
         _answer(criteria[code], *spec, as_of=as_of)
         for code, spec in _COP_ANSWERS.items()
@@ -375,59 +363,77 @@ def cop_disclosure_ensure(*, product: Product, moderator: Any) -> None:
         for code, reason in _COP_NOT_APPLICABLE.items()
         if code in criteria
     ]
-    _publish(product, answers, rep=moderator, moderator=moderator)
+    _publish(
+        product,
+        answers,
+        rep=moderator,
+        moderator=moderator,
+        published_at=_days_ago(60, hour=14),
+    )
+
+
+def _criterion_infos(product: Product) -> list[CriterionInfo]:
+    return [
+        CriterionInfo(
+            code=c.code,
+            kind=c.scale_kind,
+            options=tuple(o.key for o in c.options.all()),
+            scale=c.scale or {},
+            domain_title=c.domain.title,
+        )
+        for c in applicable_criteria(product=product)
+    ]
 
 
 def vendor_disclosures_ensure(*, reps: dict[int, Any], moderator: Any) -> None:
-    """Publish two versions of each demo vendor disclosure and seed their roadmaps."""
+    """Publish each profiled demo product's versions and seed their roadmaps."""
     today = timezone.localdate()
-    for slug, versions in _VENDOR_VERSIONS.items():
-        product = (
-            Product.objects.select_related("organisation").filter(slug=slug).first()
-        )
-        rep = reps.get(product.organisation_id) if product else None
-        if product is None or rep is None:
+    products = Product.objects.select_related("organisation").filter(slug__in=PROFILES)
+    for product in products:
+        rep = reps.get(product.organisation_id)
+        if rep is None:
             continue
         _roadmap_ensure(product, rep)
         if Disclosure.objects.filter(product=product, versions__isnull=False).exists():
             continue
-        criteria = {
-            c.code: c
-            for c in Criterion.objects.select_related("domain").filter(
-                code__in={k for v in versions for k in v}
+        profile = PROFILES[product.slug]
+        infos = _criterion_infos(product)
+        website = product.website or product.organisation.website or settings.SITE_URL
+        for n, days in enumerate(profile.published_days_ago):
+            answers = version_answers(
+                slug=product.slug,
+                profile=profile,
+                version=n,
+                criteria=infos,
+                website=website,
+                today=today,
             )
-        }
-        for n, picks in enumerate(versions):
-            # The first version is dated over a year ago, so that it shows as stale.
-            as_of = today - dt.timedelta(days=400 if n == 0 else 20)
-            answers = [
-                _answer(
-                    criteria[code],
-                    _picked_value(criteria[code], pick),
-                    FIXED,
-                    "",
-                    "",
-                    as_of,
-                )
-                for code, pick in picks.items()
-                if code in criteria
-            ]
-            _publish(product, answers, rep=rep, moderator=moderator)
+            _publish(
+                product,
+                answers,
+                rep=rep,
+                moderator=moderator,
+                published_at=_days_ago(days, hour=9 + n * 5),
+            )
 
 
 def _roadmap_ensure(product: Product, rep: Any) -> None:
-    for title, codes, statuses, quarter, limitations in _ROADMAPS.get(product.slug, []):
+    for title, codes, history, quarter, limitations in _ROADMAPS.get(product.slug, []):
         if RoadmapItem.objects.filter(product=product, title=title).exists():
             continue
+        (first, first_days), *later = history
         item = services.roadmap_item_create(
             product=product,
             actor=rep,
             criteria=codes,
-            status=statuses[0],
+            status=first,
+            at=_days_ago(first_days, hour=11),
             title=title,
             target_quarter=quarter,
             known_limitations=limitations,
-            feedback_wanted=len(statuses) == 1,
+            feedback_wanted=not later,
         )
-        for status in statuses[1:]:
-            services.roadmap_item_change_status(item=item, actor=rep, status=status)
+        for status, days in later:
+            services.roadmap_item_change_status(
+                item=item, actor=rep, status=status, at=_days_ago(days, hour=11)
+            )

@@ -11,13 +11,16 @@ from __future__ import annotations
 import json
 
 from django.core.serializers.json import DjangoJSONEncoder
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.safestring import SafeString, mark_safe
 from django.views.decorators.http import require_safe
 
-from vendors import exports, hooks
+from vendors import cache, exports, hooks
 from vendors import selectors_public as public
+from vendors.forms_compare import CompareParams, compare_params
 from vendors.models import Product
 
 
@@ -57,21 +60,56 @@ def vendor_detail(request: HttpRequest, vendor_slug: str) -> HttpResponse:
     )
 
 
+def product_published_html(product: Product) -> SafeString:
+    """Return the published part of ``product``'s page (the same for every reader)."""
+
+    def render_published() -> str:
+        return render_to_string(
+            "vendors/_product_published.html",
+            {
+                "page": public.product_page(product=product),
+                "product": product,
+                "criteria_url": reverse("privacy:criterion_list"),
+            },
+        )
+
+    return cache.published_html(
+        scopes=[cache.product_scope(product.pk)],
+        parts=["product", str(product.pk)],
+        render=render_published,
+    )
+
+
 @require_safe
 def product_detail(
     request: HttpRequest, vendor_slug: str, product_slug: str
 ) -> HttpResponse:
-    """Show a product's published disclosure, roadmap and latest changes."""
-    product = _product_or_404(vendor_slug, product_slug)
-    return render(
+    """Show a product's published disclosure, roadmap and latest changes.
+
+    Anonymous readers get the whole page from the cache without a query; it is
+    keyed on every product's versions, so any publish or roadmap change renews it.
+    """
+
+    def respond() -> HttpResponse:
+        product = _product_or_404(vendor_slug, product_slug)
+        return render(
+            request,
+            "vendors/product_detail.html",
+            {
+                "product": product,
+                "published_html": product_published_html(product),
+                "related": hooks.related_content_for(
+                    product=product, viewer=request.user
+                ),
+            },
+        )
+
+    return cache.anonymous_page(
         request,
-        "vendors/product_detail.html",
-        {
-            "page": public.product_page(product=product),
-            "product": product,
-            "related": hooks.related_content_for(product=product, viewer=request.user),
-            "criteria_url": reverse("privacy:criterion_list"),
-        },
+        scopes=[cache.ANY_PRODUCT_SCOPE, cache.CATALOGUE_SCOPE],
+        parts=["product"],
+        related=True,
+        respond=respond,
     )
 
 
@@ -88,38 +126,87 @@ def product_changelog(
     )
 
 
-def _comparison(request: HttpRequest) -> public.Comparison:
+def _comparison(params: CompareParams) -> public.Comparison:
     return public.comparison_build(
-        keys=request.GET.getlist("p")[:50],
-        domain=request.GET.get("domain", "").strip()[:20],
-        module=request.GET.get("module", "").strip()[:20],
+        keys=params.keys,
+        domain=params.domain,
+        module=params.module,
+        rows=params.rows,
+        differences_only=params.differences_only,
     )
 
 
-@require_safe
-def compare(request: HttpRequest) -> HttpResponse:
-    """Compare up to six products side by side (a GET form; works without JS)."""
-    comparison = _comparison(request)
-    chosen = {c.key for c in comparison.columns} or set(request.GET.getlist("p"))
-    return render(
-        request,
-        "vendors/compare.html",
+def _query(params: CompareParams, **changes: str) -> str:
+    """Return the query string of ``params`` with ``changes`` (for the toggle links)."""
+    query = QueryDict(mutable=True)
+    query.setlist("p", list(params.keys))
+    values = {
+        "domain": params.domain,
+        "module": params.module,
+        "rows": params.rows if params.rows != "answered" else "",
+        "diff": "1" if params.differences_only else "",
+        **changes,
+    }
+    for name, value in values.items():
+        if value:
+            query[name] = value
+    return query.urlencode()
+
+
+def _compare_content(params: CompareParams) -> tuple[str, int]:
+    """Return the comparison's HTML (the same for every reader) and its status."""
+    comparison = _comparison(params)
+    chosen = {c.key for c in comparison.columns} or set(params.keys)
+    html = render_to_string(
+        "vendors/_compare_content.html",
         {
             "comparison": comparison,
             "choices": public.compare_choices(),
             "chosen": chosen,
             "max_compare": public.MAX_PRODUCTS,
-            "query": request.GET.urlencode(),
+            "query": _query(params),
+            "all_query": _query(params, rows="all"),
+            "answered_query": _query(params, rows=""),
+            "diff_query": _query(params, diff="1"),
+            "same_query": _query(params, diff=""),
             "criteria_url": reverse("privacy:criterion_list"),
         },
-        status=400 if comparison.errors and not comparison.columns else 200,
     )
+    return html, 400 if comparison.errors and not comparison.columns else 200
+
+
+@require_safe
+def compare(request: HttpRequest) -> HttpResponse:
+    """Compare up to six products side by side (a GET form; works without JS)."""
+    params, problems = compare_params(request.GET)
+    parts = ["compare", *params.cache_parts()]
+    scopes = [cache.CATALOGUE_SCOPE, cache.ANY_PRODUCT_SCOPE]
+
+    def respond() -> HttpResponse:
+        if problems:  # never cached: any typo would make a new entry
+            html, status = _compare_content(params)
+        else:
+            html, status = cache.published_value(
+                scopes=scopes, parts=parts, build=lambda: _compare_content(params)
+            )
+        return render(
+            request,
+            "vendors/compare.html",
+            {"content": mark_safe(html), "problems": problems},  # noqa: S308 - a template's output
+            status=status,
+        )
+
+    if problems:
+        return respond()
+    return cache.anonymous_page(request, scopes=scopes, parts=parts, respond=respond)
 
 
 @require_safe
 def compare_csv(request: HttpRequest) -> HttpResponse:
     """Download the comparison as CSV (cells neutralised against formulas)."""
-    comparison = _comparison(request)
+    params, problems = compare_params(request.GET)
+    comparison = _comparison(params)
+    comparison.errors[:0] = problems
     if not comparison.columns:
         message = (
             " ".join(comparison.errors) or "Choose products with ?p=vendor/product."
@@ -137,7 +224,9 @@ def compare_csv(request: HttpRequest) -> HttpResponse:
 @require_safe
 def compare_json(request: HttpRequest) -> HttpResponse:
     """Download the comparison as JSON."""
-    comparison = _comparison(request)
+    params, problems = compare_params(request.GET)
+    comparison = _comparison(params)
+    comparison.errors[:0] = problems
     errors = comparison.errors or (
         [] if comparison.columns else ["Choose products with ?p=vendor/product."]
     )

@@ -7,5 +7,6 @@ from .moderation import *  # noqa: F403
 from .notifications import *  # noqa: F403
 from .posts import *  # noqa: F403
 from .reading import *  # noqa: F403
+from .redflags import *  # noqa: F403
 from .search import *  # noqa: F403
 from .topics import *  # noqa: F403

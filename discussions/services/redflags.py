@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -32,6 +33,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "RELEASE_BATCH_SIZE",
+    "red_flag_pages_refresh_for_roadmap_item",
     "red_flag_release",
     "red_flag_respond",
     "red_flags_release_due",
@@ -197,3 +199,16 @@ def red_flags_release_due(
         with transaction.atomic():
             released += _release(topic=topic, actor=None, reason="")
     return released
+
+
+def red_flag_pages_refresh_for_roadmap_item(*, item_id: int) -> None:
+    """Invalidate the cached pages of red flags whose response links roadmap item ``item_id``.
+
+    Their panel shows the item's title and status. Called when the item changes;
+    the versions are replaced after the change commits.
+    """
+    topics = Topic.objects.filter(
+        Q(roadmap_item_id=item_id) | Q(posts__roadmap_item_id=item_id)
+    ).values_list("pk", "space_id")
+    for topic_id, space_id in set(topics):
+        cache.content_changed(space_id=space_id, topic_id=topic_id)

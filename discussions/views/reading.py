@@ -23,6 +23,7 @@ from discussions.models import Topic, TopicKind
 from discussions.selectors import moderation as moderation_selectors
 from discussions.selectors import posts as post_selectors
 from discussions.selectors import reading as reading_selectors
+from discussions.selectors import redflags as redflag_selectors
 from discussions.selectors import topics as topic_selectors
 
 
@@ -155,6 +156,9 @@ def topic_detail(request: HttpRequest, topic_id: int, slug: str) -> HttpResponse
             viewer=request.user, topic=topic
         ),
         "can_accept": can_accept,
+        "red_flag_response": redflag_selectors.red_flag_response(
+            viewer=request.user, topic=topic
+        ),
         "tags": topic_selectors.topic_tags(topic=topic),
         "accepted": accepted,
         "helpful_ids": helpful_ids,

@@ -151,3 +151,83 @@ def test_changelog_between_orders_by_new_version_and_counts():
         summary["improved"] == summary["regressed"] == summary["newly_disclosed"] == 1
     )
     assert summary["mixed"] == 0
+
+
+# ----------------------------------------------------------------- in words
+
+
+def _words(old, new, scale=None):
+    from vendors.services.changelog import answer_change
+
+    scale = scale or {
+        "kind": "ordinal",
+        "title": "T",
+        "ranks": {"a": 1, "b": 2},
+        "labels": {"a": "Off by default", "b": "On by default"},
+    }
+    change = answer_change(code="X-01", scale=scale, old=old, new=new)
+    assert change is not None
+    return change.in_words
+
+
+def test_change_in_words_names_option_labels_not_keys():
+    words = _words(
+        {"status": "answered", "value": "b", "as_of": "2025-01-01"},
+        {"status": "answered", "value": "a", "as_of": "2026-01-01"},
+    )
+
+    assert words == (
+        "From “On by default” to “Off by default”. Also updated: the date last confirmed."
+    )
+
+
+def test_change_in_words_for_a_reconfirmed_answer_says_so():
+    words = _words(
+        {"status": "answered", "value": "a", "as_of": "2025-01-01"},
+        {"status": "answered", "value": "a", "as_of": "2026-01-01"},
+    )
+
+    assert words == "Confirmed again; the answer did not change."
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "expected"),
+    [
+        (
+            None,
+            {"status": "answered", "value": "a"},
+            "Now disclosed: “Off by default”.",
+        ),
+        (
+            None,
+            {"status": "not_applicable", "status_reason": "r"},
+            "Now marked not applicable.",
+        ),
+        (
+            {"status": "answered", "value": "b"},
+            None,
+            "No longer disclosed (it was “On by default”).",
+        ),
+        (
+            {"status": "answered", "value": "a", "evidence": [1], "basis": "x"},
+            {"status": "answered", "value": "a", "evidence": [2], "basis": "y"},
+            "Updated: the evidence basis and the sources cited.",
+        ),
+    ],
+)
+def test_change_in_words_cases(old, new, expected):
+    assert _words(old, new) == expected
+
+
+def test_change_in_words_tells_what_happened_to_table_rows():
+    scale = {"kind": "table", "title": "T", "ranks": {"a": 1, "b": 2}, "labels": {}}
+    words = _words(
+        {"status": "answered", "value": {"activity_history": {"option": "b"}}},
+        {
+            "status": "answered",
+            "value": {"activity_history": {"option": "a"}, "logs": {"option": "a"}},
+        },
+        scale,
+    )
+
+    assert words == "Rows: Activity history: improved; Logs: added."

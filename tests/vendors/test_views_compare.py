@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import csv
+import io
+import json
 import re
 
 import pytest
@@ -61,7 +64,9 @@ def test_compare_marks_best_and_worst_with_text_not_only_colour(client, two_publ
     assert row.index('class="answer--best"') < row.index('class="answer--worst"')
     assert "Best</span>" in row
     assert "Worst</span>" in row
-    assert '<div class="table-scroll"' in html
+    assert (
+        '<table class="data-table compare-table' in html
+    )  # no scroll box: sticky header
     assert "<caption" in html
     assert 'scope="col"' in html
 
@@ -70,7 +75,7 @@ def test_compare_not_disclosed_is_never_best_or_worst(client, two_published):
     gap_code = ordinal_codes(two_published[0])[5]  # answered by neither
 
     html = client.get(
-        URL, {"p": ["vendor-a/stacks", "vendor-b/finder"]}
+        URL, {"p": ["vendor-a/stacks", "vendor-b/finder"], "rows": "all"}
     ).content.decode()
 
     row = _row(html, gap_code)
@@ -142,13 +147,13 @@ def test_compare_filters_by_domain_and_module(client, two_published):
 
 def test_compare_bad_filter_is_ignored_with_a_message(client, two_published):
     response = client.get(
-        URL, {"p": "vendor-a/stacks", "domain": "NOPE", "module": "<x>"}
+        URL, {"p": "vendor-a/stacks", "domain": "NOPE", "module": "<x>", "rows": "all"}
     )
 
     html = response.content.decode()
     assert response.status_code == 200
     assert "Unknown domain ignored" in html
-    assert "Unknown module ignored" in html
+    assert "The value given for “module” was ignored." in html
     assert "/criteria/VPD-RET-" in html  # unfiltered
 
 
@@ -192,3 +197,84 @@ def test_compare_six_products_query_count_is_constant(
         response = client.get(URL, {"p": keys})
     assert response.status_code == 200
     assert response.content.decode().count('<th scope="col">') == 7
+
+
+# ----------------------------------------------------------------- toggles
+
+
+def test_compare_hides_criteria_nobody_answered_until_asked(client, two_published):
+    params = {"p": ["vendor-a/stacks", "vendor-b/finder"]}
+    answered = set(ordinal_codes(two_published[0], 3))
+
+    html = client.get(URL, params).content.decode()
+    shown = set(re.findall(r'<th scope="row"><a href="/criteria/([\w-]+)/">', html))
+    every = client.get(URL, {**params, "rows": "all"}).content.decode()
+    shown_all = set(
+        re.findall(r'<th scope="row"><a href="/criteria/([\w-]+)/">', every)
+    )
+
+    assert shown == answered
+    assert answered < shown_all
+    assert "that no compared product answered are hidden" in html
+    assert "rows=all" in html  # the link that shows them, no JS needed
+
+
+def test_compare_differences_only_drops_rows_answered_alike(
+    client, published_a, product_b, vendor_rep_b, moderator
+):
+    codes = ordinal_codes(published_a, 3)
+    publish(
+        product_b,
+        vendor_rep_b,
+        moderator,
+        [answer_for(codes[0], 0), answer_for(codes[1], 0), answer_for(codes[2], 9)],
+    )
+    params = {"p": ["vendor-a/stacks", "vendor-b/finder"], "diff": "1"}
+
+    html = client.get(URL, params).content.decode()
+
+    shown = re.findall(r'<th scope="row"><a href="/criteria/([\w-]+)/">', html)
+    assert shown == [codes[2]]
+    assert "answered the same way by every product are hidden" in html
+
+
+def test_compare_bad_toggle_values_give_a_message_and_the_defaults(
+    client, two_published
+):
+    response = client.get(
+        URL, {"p": ["vendor-a/stacks", "vendor-b/finder"], "rows": "x", "diff": "yes"}
+    )
+
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "The value given for “rows” was ignored." in html
+    assert "The value given for “diff” was ignored." in html
+    assert 'id="rows-answered" checked' in html
+
+
+def test_compare_cells_name_their_product_for_the_phone_cards(client, two_published):
+    html = client.get(
+        URL, {"p": ["vendor-a/stacks", "vendor-b/finder"]}
+    ).content.decode()
+
+    row = _row(html, ordinal_codes(two_published[0], 1)[0])
+    assert '<span class="compare-cell__product">Stacks</span>' in row
+    assert '<span class="compare-cell__product">Finder</span>' in row
+    assert "How to read the table" in html  # the legend
+
+
+def test_compare_exports_follow_the_page_rows(client, two_published):
+    params = {"p": ["vendor-a/stacks", "vendor-b/finder"]}
+
+    page = client.get(URL, params).content.decode()
+    rows = list(
+        csv.reader(
+            io.StringIO(client.get("/vendors/compare.csv", params).content.decode())
+        )
+    )
+    body = json.loads(client.get("/vendors/compare.json", params).content)
+
+    shown = re.findall(r'<th scope="row"><a href="/criteria/([\w-]+)/">', page)
+    assert [r[0] for r in rows[1:]] == shown
+    assert [c["code"] for c in body["criteria"]] == shown
+    assert body["hidden"]["unanswered"] > 0

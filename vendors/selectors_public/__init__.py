@@ -1,7 +1,8 @@
 """Reads behind the public vendor pages, exports and API (published data only).
 
-Split by concept: :mod:`.answers` (pure rendering and ranking of answer records),
-:mod:`.pages` (directory, vendor, product, changelog) and :mod:`.comparison`.
+Split by concept: :mod:`.answers` and :mod:`.details` (pure rendering and ranking of
+answer records), :mod:`.pages` (directory, vendor, changelog), :mod:`.product` (the
+product page) and :mod:`.comparison`.
 """
 
 from vendors.selectors import Coverage
@@ -17,15 +18,20 @@ from vendors.selectors_public.comparison import (
 )
 from vendors.selectors_public.pages import (
     ChangelogEntry,
-    ProductPage,
     ProductSummary,
     changelog,
     directory,
     product_get,
     product_key,
-    product_page,
     vendor_get,
     vendor_products,
+)
+from vendors.selectors_public.product import (
+    DomainGroup,
+    GlanceRow,
+    ProductPage,
+    glance_rows,
+    product_page,
 )
 
 __all__ = [
@@ -36,6 +42,8 @@ __all__ = [
     "Column",
     "Comparison",
     "Coverage",
+    "DomainGroup",
+    "GlanceRow",
     "ProductPage",
     "ProductSummary",
     "Row",
@@ -45,6 +53,7 @@ __all__ = [
     "compare_choices",
     "comparison_build",
     "directory",
+    "glance_rows",
     "product_get",
     "product_key",
     "product_page",

@@ -24,6 +24,17 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from vendors.models import AnswerStatus, Configurability, DocumentType, EvidenceBasis
+from vendors.selectors_public.details import (
+    AnswerRow,
+    Detail,
+    details_line,
+    details_of,
+    entries_count_text,
+    list_entries,
+    row_line,
+    safe_url,
+    table_rows,
+)
 
 ANSWERED: Final = AnswerStatus.ANSWERED.value
 NOT_DISCLOSED: Final = AnswerStatus.NOT_DISCLOSED.value
@@ -35,8 +46,6 @@ NO_DISCLOSURE: Final = "no_disclosure"
 
 BEST: Final = "best"
 WORST: Final = "worst"
-
-_SAFE_SCHEMES: Final = ("https://", "http://", "/")
 
 
 @dataclass(frozen=True)
@@ -65,10 +74,13 @@ class AnswerView:
     text: str
     value: Any
     rank: int | None
-    details: Sequence[tuple[str, str]] = ()
+    details: Sequence[Detail] = ()
+    rows: Sequence[AnswerRow] = ()
+    entries: Sequence[Sequence[Detail]] = ()
     status_reason: str = ""
     configurability: str = ""
     configurability_key: str = ""
+    default_text: str = ""  # label of the option in effect out of the box
     basis: str = ""
     basis_key: str = ""
     as_of: str = ""
@@ -77,17 +89,21 @@ class AnswerView:
     note: str = ""
     roadmap_item_id: int | None = None
     evidence: Sequence[Evidence] = field(default_factory=tuple)
+    roadmap: Sequence[Any] = ()  # RoadmapItems about this criterion (product page)
 
     @property
     def is_gap(self) -> bool:
         """Return whether the vendor has not disclosed this point."""
         return self.status == NOT_DISCLOSED
 
+    @property
+    def details_text(self) -> str:
+        """Return the answer-level details on one line ("Kept at most: 14 days").
 
-def safe_url(url: Any) -> str:
-    """Return ``url`` when it is http(s) or site-relative, else an empty string."""
-    text = str(url or "")
-    return text if text.startswith(_SAFE_SCHEMES) and not text.startswith("//") else ""
+        Links are left out: a one-line summary (the comparison, the glance) names
+        values, and the product page shows the links.
+        """
+        return details_line([d for d in self.details if not d.url])
 
 
 def answer_rank(kind: str, value: Any, ranks: Mapping[str, int]) -> int | None:
@@ -116,8 +132,13 @@ def answer_text(
     value: Any,
     labels: Mapping[str, str],
     row_labels: Mapping[str, str] | None = None,
+    spec: Mapping[str, Any] | None = None,
 ) -> str:
-    """Return a one-line, human-readable rendering of an answered value."""
+    """Return a one-line, human-readable rendering of an answered value.
+
+    ``spec`` is the criterion's current scale (rows, fields): with it, table rows
+    carry their details ("Logs: Fixed maximum period (14 days)").
+    """
     if kind in {"ordinal", "boolean"}:
         return labels.get(value, str(value)) if value is not None else ""
     if kind == "multi":
@@ -125,34 +146,18 @@ def answer_text(
             return ""
         return ", ".join(labels.get(k, str(k)) for k in value) or _("None of these")
     if kind == "table" and isinstance(value, dict):
-        rows = row_labels or {}
-        parts = []
-        for key, row in value.items():
-            if isinstance(row, dict):
-                option = str(row.get("option"))
-                parts.append(f"{rows.get(key, key)}: {labels.get(option, option)}")
-        return "; ".join(parts)
+        rows_spec = dict(spec or {})
+        if row_labels is not None and not rows_spec.get("rows"):
+            rows_spec["rows"] = [{"key": k, "label": v} for k, v in row_labels.items()]
+        return "; ".join(row_line(r) for r in table_rows(value, labels, rows_spec))
     if kind == "list" and isinstance(value, dict):
         option = str(value.get("option") or "")
         text = labels.get(option, option)
         entries = value.get("entries") or []
         if entries:
-            text += " " + _("(%(count)d listed)") % {"count": len(entries)}
+            text += " " + entries_count_text(len(entries))
         return text
     return ""
-
-
-def _details(record: Mapping[str, Any]) -> list[tuple[str, str]]:
-    fields = record.get("fields") or {}
-    if not isinstance(fields, dict):
-        return []
-    out = []
-    for key, value in fields.items():
-        if value in (None, "", []):
-            continue
-        text = ", ".join(map(str, value)) if isinstance(value, list) else str(value)
-        out.append((str(key).replace("_", " ").capitalize(), text))
-    return out
 
 
 @functools.lru_cache(maxsize=16)
@@ -189,15 +194,18 @@ def answer_view(
     record: Mapping[str, Any] | None,
     scale: Mapping[str, Any],
     summary: str = "",
-    row_labels: Mapping[str, str] | None = None,
+    spec: Mapping[str, Any] | None = None,
     ranks: Mapping[str, int] | None = None,
     stale_before: date | None = None,
 ) -> AnswerView:
     """Return the reader's view of one answer record (``None``: not disclosed).
 
-    ``ranks`` overrides the ranks frozen in ``scale`` (the comparison uses the
-    current ones, so that every product is ranked on the same ladder).
+    ``scale`` is the scale frozen in the version (kind, labels, ranks); ``spec`` the
+    criterion's current scale (rows, fields, entry fields) for labelling details.
+    ``ranks`` overrides the frozen ranks (the comparison uses the current ones, so
+    that every product is ranked on the same ladder).
     """
+    spec = spec or {}
     record = record or {"status": NOT_DISCLOSED}
     names = choice_labels()
     status = str(record.get("status") or NOT_DISCLOSED)
@@ -211,9 +219,15 @@ def answer_view(
         and as_of
         and date.fromisoformat(as_of[:10]) < stale_before
     )
+    rows: tuple[AnswerRow, ...] = ()
+    entries: tuple[tuple[Detail, ...], ...] = ()
+    details: tuple[Detail, ...] = ()
     if status == ANSWERED:
-        text = answer_text(kind, value, labels, row_labels)
+        text = answer_text(kind, value, labels, spec=spec)
         rank = answer_rank(kind, value, ranks or scale.get("ranks") or {})
+        rows = table_rows(value, labels, spec) if kind == "table" else ()
+        entries = list_entries(value, spec) if kind == "list" else ()
+        details = details_of(record.get("fields"), spec.get("fields"))
     else:
         text, rank = names["status"]["text:" + status_key(status)], None
     evidence = tuple(
@@ -239,10 +253,15 @@ def answer_view(
         text=text,
         value=value,
         rank=rank,
-        details=_details(record) if status == ANSWERED else [],
+        details=details,
+        rows=rows,
+        entries=entries,
         status_reason=str(record.get("status_reason") or ""),
         configurability=_label(names["configurability"], record.get("configurability")),
         configurability_key=str(record.get("configurability") or ""),
+        default_text=str(labels.get(record.get("default_option") or "", ""))
+        if status == ANSWERED
+        else "",
         basis=_label(names["basis"], record.get("basis")),
         basis_key=str(record.get("basis") or ""),
         as_of=as_of,

@@ -9,6 +9,7 @@ or versions.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -23,7 +24,9 @@ from vendors import selectors
 from vendors.models import DisclosureVersion, Product
 from vendors.selectors import Coverage
 from vendors.selectors_public.answers import (
+    ANSWERED,
     NO_DISCLOSURE,
+    NOT_APPLICABLE,
     NOT_ASKED,
     answer_view,
     best_and_worst,
@@ -37,6 +40,10 @@ from vendors.selectors_public.pages import (
 )
 
 MAX_PRODUCTS: Final = 6
+#: Values of the ``rows`` parameter: criteria at least one product answered, or all.
+ROWS_ANSWERED: Final = "answered"
+ROWS_ALL: Final = "all"
+ROWS_CHOICES: Final = (ROWS_ANSWERED, ROWS_ALL)
 CRITERION_COLUMNS: Final = (
     "code",
     "title",
@@ -68,6 +75,13 @@ class Cell:
     rank: int | None
     stale: bool = False
     mark: str = ""  # "best", "worst" or ""
+    details: str = ""  # answer-level details on one line ("Kept at most: 14 days")
+    product: str = ""  # the product's name (a phone shows each cell as a card line)
+
+    @property
+    def disclosed(self) -> bool:
+        """Return whether the product said something (answered or not applicable)."""
+        return self.status in (ANSWERED, NOT_APPLICABLE)
 
 
 @dataclass
@@ -100,6 +114,16 @@ class Row:
     criterion: Criterion
     cells: list[Cell]
 
+    @property
+    def answered(self) -> bool:
+        """Return whether at least one compared product disclosed this criterion."""
+        return any(cell.disclosed for cell in self.cells)
+
+    @property
+    def differs(self) -> bool:
+        """Return whether the compared products' answers are not all the same."""
+        return len({(c.status, c.text, c.details) for c in self.cells}) > 1
+
 
 @dataclass
 class Comparison:
@@ -110,8 +134,13 @@ class Comparison:
     errors: list[str] = field(default_factory=list)
     domain: str = ""
     module: str = ""
+    rows_shown: str = ROWS_ANSWERED
+    differences_only: bool = False
     domains: list[Domain] = field(default_factory=list)
     modules: list[Module] = field(default_factory=list)
+    total_rows: int = 0  # criteria compared before the row toggles
+    unanswered_rows: int = 0  # hidden because no compared product answered
+    same_rows: int = 0  # hidden because every product answered the same
 
 
 def clean_keys(raw: Sequence[str]) -> tuple[list[str], list[str]]:
@@ -135,7 +164,6 @@ def _cell(
     criterion: Criterion,
     column: Column,
     scale: dict[str, Any],
-    row_labels: dict[str, str],
     cutoff: date,
 ) -> Cell:
     if column.version is None:
@@ -146,24 +174,40 @@ def _cell(
         code=criterion.code,
         record=(column.version.answers or {}).get(criterion.code),
         scale=scale,
-        row_labels=row_labels,
+        spec=criterion.scale or {},
         stale_before=cutoff,
     )
     return Cell(
-        view.status, view.status_label, view.text, view.value, view.rank, view.stale
+        view.status,
+        view.status_label,
+        view.text,
+        view.value,
+        view.rank,
+        view.stale,
+        details=view.details_text,
     )
 
 
 def comparison_build(
-    *, keys: Sequence[str], domain: str = "", module: str = ""
+    *,
+    keys: Sequence[str],
+    domain: str = "",
+    module: str = "",
+    rows: str = ROWS_ANSWERED,
+    differences_only: bool = False,
 ) -> Comparison:
     """Return the comparison of the products named by ``keys`` (``vendor/product``).
 
     Unknown products and more than :data:`MAX_PRODUCTS` give error messages instead
     of a table; unknown ``domain``/``module`` filters are dropped with a message.
+    ``rows`` ``"answered"`` keeps the criteria at least one product disclosed,
+    ``"all"`` every criterion; ``differences_only`` drops the criteria every product
+    answered the same way. The counts of hidden rows are kept for the page.
     """
     keys, errors = clean_keys(keys)
     result = Comparison(
+        rows_shown=rows if rows in ROWS_CHOICES else ROWS_ANSWERED,
+        differences_only=differences_only,
         errors=errors,
         domains=list(Domain.objects.current().order_by("order", "code")),
         modules=list(Module.objects.current().order_by("order", "code")),
@@ -223,28 +267,25 @@ def comparison_build(
             "labels": {o.key: o.label for o in options},
             "ranks": {o.key: o.rank for o in options},
         }
-        rows = (criterion.scale or {}).get("rows", [])
-        row_labels = {r.get("key"): r.get("label") for r in rows}
         cells = [
-            _cell(
-                criterion=criterion,
-                column=c,
-                scale=scale,
-                row_labels=row_labels,
-                cutoff=cutoff,
-            )
+            _cell(criterion=criterion, column=c, scale=scale, cutoff=cutoff)
             for c in result.columns
         ]
         marks = best_and_worst([cell.rank for cell in cells])
-        result.rows.append(
-            Row(
-                criterion=criterion,
-                cells=[
-                    Cell(c.status, c.status_label, c.text, c.value, c.rank, c.stale, m)
-                    for c, m in zip(cells, marks, strict=True)
-                ],
-            )
+        row = Row(
+            criterion=criterion,
+            cells=[
+                dataclasses.replace(c, mark=m, product=col.product.name)
+                for c, m, col in zip(cells, marks, result.columns, strict=True)
+            ],
         )
+        result.total_rows += 1
+        if result.rows_shown == ROWS_ANSWERED and not row.answered:
+            result.unanswered_rows += 1
+        elif differences_only and not row.differs:
+            result.same_rows += 1
+        else:
+            result.rows.append(row)
     return result
 
 

@@ -10,16 +10,16 @@ roadmap items there are.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 
 from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from cop.members.models import Organisation
-from cop.privacy.models import Criterion, Domain
+from cop.privacy.models import Criterion
 from vendors import selectors
-from vendors.models import DisclosureVersion, Product, RoadmapItem
+from vendors.models import DisclosureVersion, Product
 from vendors.selectors import Coverage
 from vendors.selectors_public.answers import AnswerView, answer_view
 from vendors.services.changelog import (
@@ -39,29 +39,6 @@ class ProductSummary:
     product: Product
     version: DisclosureVersion | None
     coverage: Coverage | None
-
-
-@dataclass
-class DomainGroup:
-    """The answers of one domain, in criterion order."""
-
-    code: str
-    title: str
-    answers: list[AnswerView] = field(default_factory=list)
-
-
-@dataclass
-class ProductPage:
-    """Everything the product page shows."""
-
-    product: Product
-    version: DisclosureVersion | None
-    coverage: Coverage | None
-    groups: list[DomainGroup]
-    roadmap: list[RoadmapItem]
-    changes: list[AnswerChange]
-    previous_number: int | None
-    version_count: int
 
 
 def stale_before(today: date | None = None) -> date:
@@ -186,14 +163,13 @@ def answer_views(
     views = []
     for code, record in (version.answers or {}).items():
         criterion = criteria.get(code)
-        rows = (criterion.scale or {}).get("rows", []) if criterion else []
         views.append(
             answer_view(
                 code=code,
                 record=record,
                 scale=scales.get(code, {}),
                 summary=criterion.summary if criterion else "",
-                row_labels={r.get("key"): r.get("label") for r in rows},
+                spec=criterion.scale if criterion else {},
                 stale_before=cutoff,
             )
         )
@@ -205,50 +181,6 @@ def answer_views(
         return (criterion.domain.order, criterion.order, view.code)
 
     return sorted(views, key=order)
-
-
-def group_by_domain(answers: Sequence[AnswerView]) -> list[DomainGroup]:
-    """Group answers by domain, in domain order (one query for the titles)."""
-    titles = {d.code: d.title for d in Domain.objects.all()}
-    groups: dict[str, DomainGroup] = {}
-    for answer in answers:
-        group = groups.setdefault(
-            answer.domain,
-            DomainGroup(
-                code=answer.domain, title=titles.get(answer.domain, answer.domain)
-            ),
-        )
-        group.answers.append(answer)
-    return list(groups.values())
-
-
-def roadmap_list(*, product: Product) -> list[RoadmapItem]:
-    """Return the product's roadmap items with criteria and status history."""
-    return list(selectors.roadmap_item_list(product=product))
-
-
-def product_page(*, product: Product) -> ProductPage:
-    """Return the published content of the product page (fixed number of queries)."""
-    versions = list(selectors.disclosure_version_list(product=product))
-    roadmap = roadmap_list(product=product)
-    if not versions:
-        return ProductPage(product, None, None, [], roadmap, [], None, 0)
-    latest = versions[0]
-    cutoff = stale_before()
-    criteria = criteria_details(list((latest.answers or {}).keys()))
-    answers = answer_views(latest, cutoff=cutoff, criteria=criteria)
-    previous = versions[1] if len(versions) > 1 else None
-    changes = changes_between(previous, latest) if previous else []
-    return ProductPage(
-        product=product,
-        version=latest,
-        coverage=coverage_of(latest, cutoff=cutoff),
-        groups=group_by_domain(answers),
-        roadmap=roadmap,
-        changes=changes,
-        previous_number=previous.number if previous else None,
-        version_count=len(versions),
-    )
 
 
 def changes_between(

@@ -22,6 +22,10 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any, Final
 
+from django.utils.text import get_text_list
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
 IMPROVED: Final = -1
 SAME: Final = 0
 REGRESSED: Final = 1
@@ -75,6 +79,13 @@ class AnswerChange:
     old_status: str
     new_status: str
     rows: dict[str, str] = field(default_factory=dict)
+    old_text: str = ""
+    new_text: str = ""
+
+    @property
+    def in_words(self) -> str:
+        """Return the change in a reader's words (see :func:`change_in_words`)."""
+        return change_in_words(self)
 
 
 # ----------------------------------------------------------------- per scale kind
@@ -204,6 +215,7 @@ def answer_change(
         direction = _BY_MOVE[move]
     else:
         direction = Direction.CHANGED
+    labels = scale.get("labels") or {}
     return AnswerChange(
         code=code,
         title=str(scale.get("title", "")),
@@ -212,7 +224,24 @@ def answer_change(
         old_status=old_status,
         new_status=new_status,
         rows=rows,
+        old_text=_value_text(old.get("value"), labels)
+        if old_status == "answered"
+        else "",
+        new_text=_value_text(new.get("value"), labels)
+        if new_status == "answered"
+        else "",
     )
+
+
+def _value_text(value: Any, labels: Mapping[str, str]) -> str:
+    """Return a short label of an answered value (tables are described by rows)."""
+    if isinstance(value, str):
+        return str(labels.get(value, value))
+    if isinstance(value, list):
+        return ", ".join(str(labels.get(k, k)) for k in value) or _("None of these")
+    if isinstance(value, dict) and isinstance(value.get("option"), str):
+        return str(labels.get(value["option"], value["option"]))
+    return ""
 
 
 def _part(record: Mapping[str, Any], name: str) -> Any:
@@ -259,3 +288,78 @@ def changelog_summary(changes: list[AnswerChange]) -> dict[str, int]:
     for change in changes:
         counts[change.direction.value] += 1
     return counts
+
+
+# ----------------------------------------------------------------- in words
+
+#: How each compared part of an answer is named to readers.
+PART_WORDS: Final = {
+    "status": gettext_lazy("the status"),
+    "value": gettext_lazy("the answer"),
+    "fields": gettext_lazy("the details"),
+    "configurability": gettext_lazy("who can change it"),
+    "default_option": gettext_lazy("the default setting"),
+    "basis": gettext_lazy("the evidence basis"),
+    "evidence": gettext_lazy("the sources cited"),
+    "as_of": gettext_lazy("the date last confirmed"),
+    "status_reason": gettext_lazy("the reason it does not apply"),
+    "product_version": gettext_lazy("the product version"),
+    "note": gettext_lazy("the vendor's note"),
+    "roadmap_item_id": gettext_lazy("the linked roadmap item"),
+}
+_ROW_WORDS: Final = {
+    "improved": gettext_lazy("improved"),
+    "regressed": gettext_lazy("got worse"),
+    "mixed": gettext_lazy("changed both ways"),
+    "added": gettext_lazy("added"),
+    "removed": gettext_lazy("removed"),
+    "changed": gettext_lazy("details changed"),
+}
+
+
+def change_in_words(change: AnswerChange) -> str:
+    """Return one or two sentences telling a reader what changed in ``change``.
+
+    Option keys and field names never appear: values are option labels, table rows
+    are named with what happened to them, other parts with :data:`PART_WORDS`.
+    """
+    sentences: list[str] = []
+    if change.direction == Direction.NEWLY_DISCLOSED:
+        sentences.append(
+            _("Now marked not applicable.")
+            if change.new_status == "not_applicable"
+            else _("Now disclosed: “%(new)s”.") % {"new": change.new_text}
+            if change.new_text
+            else _("Now disclosed.")
+        )
+    elif change.direction == Direction.NO_LONGER_DISCLOSED:
+        sentences.append(
+            _("No longer disclosed (it was “%(old)s”).") % {"old": change.old_text}
+            if change.old_text
+            else _("No longer disclosed.")
+        )
+    elif "value" in change.parts and change.rows:
+        rows = [
+            f"{str(row).replace('_', ' ').capitalize()}: {_ROW_WORDS.get(how, how)}"
+            for row, how in change.rows.items()
+        ]
+        sentences.append(_("Rows: %(rows)s.") % {"rows": "; ".join(rows)})
+    elif "value" in change.parts and change.old_text != change.new_text:
+        sentences.append(
+            _("From “%(old)s” to “%(new)s”.")
+            % {"old": change.old_text, "new": change.new_text}
+        )
+    elif "status" in change.parts:
+        sentences.append(_("The status changed."))
+    if change.direction in (Direction.NEWLY_DISCLOSED, Direction.NO_LONGER_DISCLOSED):
+        return " ".join(sentences)
+    others = [p for p in change.parts if p not in ("status", "value")]
+    if others == ["as_of"] and not sentences:
+        return _("Confirmed again; the answer did not change.")
+    if others:
+        words = get_text_list([str(PART_WORDS.get(p, p)) for p in others], _("and"))
+        template = (
+            _("Also updated: %(parts)s.") if sentences else _("Updated: %(parts)s.")
+        )
+        sentences.append(template % {"parts": words})
+    return " ".join(sentences)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping, Sequence
+from contextvars import ContextVar
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -50,6 +51,10 @@ _ANSWER_KEYS = (
     "note",
 )
 _JSON_OR_DATE = ("value", "fields", "as_of")
+# The publication time of a publish that records history (see disclosure_publish).
+_published_at: ContextVar[dt.datetime | None] = ContextVar(
+    "vendors_published_at", default=None
+)
 _EVIDENCE_KEYS = (
     "url",
     "document_id",
@@ -226,14 +231,31 @@ def disclosure_review(
 
 
 @transaction.atomic
-def disclosure_publish(*, disclosure: Disclosure, actor: Any) -> DisclosureVersion:
-    """Publish the latest revision directly (moderators; used by seeding). Returns the version."""
+def disclosure_publish(
+    *, disclosure: Disclosure, actor: Any, published_at: dt.datetime | None = None
+) -> DisclosureVersion:
+    """Publish the latest revision directly (moderators; used by seeding). Returns the version.
+
+    ``published_at`` records a publish that happened earlier (seeded or imported
+    history): the version carries that time. It may not lie in the future nor before
+    the product's latest version.
+    """
     require(permissions.can_review_disclosure(actor, disclosure))
     revision = disclosure.latest_revision
     if revision is None:
         raise ValidationError(_("There is nothing to publish."))
-    with LogContext(user=actor):
-        revision.publish(user=actor)
+    if published_at is not None:
+        latest = disclosure.versions.aggregate(at=Max("published_at"))["at"]
+        if published_at > timezone.now() or (latest and published_at < latest):
+            raise ValidationError(
+                _("A recorded publication date must lie between the last one and now.")
+            )
+    token = _published_at.set(published_at)
+    try:
+        with LogContext(user=actor):
+            revision.publish(user=actor)
+    finally:
+        _published_at.reset(token)
     return DisclosureVersion.objects.get(revision=revision)
 
 
@@ -275,7 +297,9 @@ def disclosure_version_record(
         product_id=disclosure.product_id,
         number=last + 1,
         revision=revision,
-        published_at=disclosure.last_published_at or timezone.now(),
+        published_at=_published_at.get()
+        or disclosure.last_published_at
+        or timezone.now(),
         published_by=actor if getattr(actor, "pk", None) else None,
         answers=snapshot.answers,
         scales=snapshot.scales,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable
 from typing import Any
 
@@ -52,18 +53,22 @@ def roadmap_item_create(
     criteria: Iterable[Any] | None = None,
     status: str = RoadmapStatus.PLANNED,
     note: str = "",
+    at: dt.datetime | None = None,
     **fields: Any,
 ) -> RoadmapItem:
     """Create a roadmap item for ``product`` and record its first status.
 
     Only the product's editors. ``criteria`` are Criterion objects (applicable to the
-    product). Raises ``ValidationError`` on bad fields; nothing is saved then.
+    product). ``at`` records an item that was announced earlier (seeded or imported
+    history; not in the future). Raises ``ValidationError`` on bad fields; nothing is
+    saved then.
     """
     require(permissions.can_manage_roadmap(actor, product))
     unknown = set(fields) - set(EDITABLE_FIELDS)
     if unknown:
         raise TypeError(f"unknown fields: {sorted(unknown)}")
-    item = RoadmapItem(product=product, status=status, **fields)
+    at = _checked_time(at, after=None)
+    item = RoadmapItem(product=product, status=status, status_changed_at=at, **fields)
     _full_clean(item)
     item.save()
     _set_criteria(item, criteria)
@@ -105,14 +110,33 @@ def roadmap_item_update(
     return item
 
 
+def _checked_time(at: dt.datetime | None, *, after: dt.datetime | None) -> dt.datetime:
+    """Return ``at`` (default now) if it lies between ``after`` and now."""
+    now = timezone.now()
+    if at is None:
+        return now
+    if at > now or (after is not None and at < after):
+        raise ValidationError(
+            {"at": [_("A recorded change must lie between the last one and now.")]}
+        )
+    return at
+
+
 @transaction.atomic
 def roadmap_item_change_status(
-    *, item: RoadmapItem, actor: Any, status: str, note: str = ""
+    *,
+    item: RoadmapItem,
+    actor: Any,
+    status: str,
+    note: str = "",
+    at: dt.datetime | None = None,
 ) -> RoadmapStatusChange | None:
     """Move ``item`` to ``status``, keeping a dated history row and an audit entry.
 
     Product editors only. Returns None (and writes nothing) when the status is
-    unchanged. A move to ``shipped`` makes the linked answers show up in
+    unchanged. ``at`` records a change made earlier (seeded or imported history): it
+    may not lie in the future nor before the item's last change. A move to
+    ``shipped`` makes the linked answers show up in
     ``selectors.roadmap_needs_update`` until they are re-dated.
     """
     require(permissions.can_manage_roadmap(actor, item.product))
@@ -121,7 +145,7 @@ def roadmap_item_change_status(
     item = RoadmapItem.objects.select_for_update().get(pk=item.pk)
     if item.status == status:
         return None
-    now = timezone.now()
+    now = _checked_time(at, after=item.status_changed_at)
     change = RoadmapStatusChange.objects.create(
         item=item,
         from_status=item.status,

@@ -31,6 +31,7 @@ from cop.privacy.services.upsert import (
     sync_parents,
     sync_rows,
 )
+from cop.privacy.signals import reference_data_changed
 from cop.privacy.validation import reference_data_validate
 
 # Keys of a criterion's scale stored as data; the options become CriterionOption rows.
@@ -281,4 +282,6 @@ def _reference_data_write(documents: dict[str, Any]) -> LoadReport:
             for f in flag_doc["red_flags"]
         },
     )
+    if report.changed:
+        reference_data_changed.send(sender=Criterion, report=report)
     return report

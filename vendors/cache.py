@@ -1,0 +1,180 @@
+"""Cached HTML of the public product and comparison pages (built on cop.core.pagecache).
+
+What is cached, and for whom:
+
+- **The published part of a product page** (summary, answers, roadmap, changes) and
+  **the comparison table**: rendered once per published version and served to every
+  reader, signed in or not. Per-viewer parts (the header, a representative's tools,
+  related discussions, the CSRF token) are rendered for each request around it.
+- **Whole product and comparison pages for anonymous readers** (no cookie but the
+  CSRF one), including the related discussions, whose version the providers give
+  through :data:`vendors.hooks.product_content_versions`.
+
+Versions (scopes) and what bumps them, after commit (``vendors.signal_handlers``):
+
+- ``vendors:product:<id>``: a publish, an unpublish, the product row, its roadmap
+  items and their status history.
+- ``vendors:reference``: the criteria, domains, modules and options, and the
+  disclosure settings (freshness window).
+- ``vendors:catalogue``: any product or vendor row (names in the comparison form).
+
+Keys also carry the language, today's date (answers go stale by date) and a
+fingerprint of the templates and of this app's code, so a deploy never serves HTML
+made by the code before it. Off in the test suite unless a test turns it on
+(``COP_VENDORS_PAGE_CACHE``), like the discussions' cache, because the in-memory
+cache outlives each test's rolled-back rows.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import logging
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any, Final, TypeVar
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse
+from django.utils import timezone, translation
+from django.utils.safestring import SafeString, mark_safe
+
+from cop.core import pagecache
+from cop.privacy.data_files import at_a_glance_fingerprint
+from vendors.hooks import product_content_versions
+
+logger = logging.getLogger(__name__)
+
+#: Seconds a rendered fragment lives at most (a lost bump cannot last longer).
+FRAGMENT_TIMEOUT: Final = 6 * 3600
+#: Seconds a whole anonymous page lives at most.
+PAGE_TIMEOUT: Final = 600
+
+REFERENCE_SCOPE: Final = "vendors:reference"
+CATALOGUE_SCOPE: Final = "vendors:catalogue"
+#: Bumped with every product scope: the comparison may show any product.
+ANY_PRODUCT_SCOPE: Final = "vendors:any-product"
+
+_APP_DIR: Final = Path(__file__).resolve().parent
+T = TypeVar("T")
+
+
+def product_scope(product_id: int) -> str:
+    """Return the scope of one product's published content."""
+    return f"vendors:product:{product_id}"
+
+
+def enabled() -> bool:
+    """Return whether the vendors pages are cached (see the module docstring)."""
+    default = getattr(settings, "COP_ENVIRONMENT", "") != "test"
+    return bool(getattr(settings, "COP_VENDORS_PAGE_CACHE", default))
+
+
+@functools.lru_cache(maxsize=1)
+def deploy_fingerprint() -> str:
+    """Return a hash of the templates, this app's code and the at-a-glance list."""
+    digest = hashlib.sha256(at_a_glance_fingerprint().encode())
+    templates: list[dict[str, Any]] = settings.TEMPLATES
+    folders = [Path(d) for t in templates for d in t.get("DIRS", [])]
+    files = [f for d in folders for f in sorted(d.rglob("*.html"))]
+    files += sorted(_APP_DIR.rglob("*.py"))
+    for path in files:
+        digest.update(str(path).encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def _context_parts() -> list[str]:
+    return [
+        deploy_fingerprint(),
+        translation.get_language() or "",
+        timezone.localdate().isoformat(),
+    ]
+
+
+def published_html(
+    *, scopes: Sequence[str], parts: Sequence[str], render: Callable[[], str]
+) -> SafeString:
+    """Return the viewer-independent HTML ``render()`` gives, cached under ``scopes``."""
+    if not enabled():
+        return mark_safe(render())  # noqa: S308 - HTML rendered by a template
+    return pagecache.fragment(
+        scopes=[*scopes, REFERENCE_SCOPE],
+        parts=[*_context_parts(), *parts],
+        render=render,
+        timeout=FRAGMENT_TIMEOUT,
+    )
+
+
+def published_value(
+    *, scopes: Sequence[str], parts: Sequence[str], build: Callable[[], T]
+) -> T:
+    """Return the viewer-independent value ``build()`` gives, cached under ``scopes``."""
+    if not enabled():
+        return build()
+    return pagecache.cached_value(
+        scopes=[*scopes, REFERENCE_SCOPE],
+        parts=[*_context_parts(), *parts],
+        build=build,
+        timeout=FRAGMENT_TIMEOUT,
+    )
+
+
+def _related_version_keys() -> list[str]:
+    return [provider() for _key, provider in product_content_versions]
+
+
+def anonymous_page(
+    request: HttpRequest,
+    *,
+    scopes: Sequence[str],
+    parts: Sequence[str],
+    respond: Callable[[], HttpResponse],
+    related: bool = False,
+) -> HttpResponse:
+    """Return ``respond()``, served from and kept in the cache for anonymous readers.
+
+    ``parts`` name everything else the page depends on (its validated parameters);
+    ``related`` says the page shows other apps' related content (keyed on their
+    :data:`~vendors.hooks.product_content_versions` too). Runs no query on a hit.
+    """
+    if not enabled() or not pagecache.anonymous_request(request):
+        return respond()
+    try:
+        versions = pagecache.scope_versions(
+            [*scopes, REFERENCE_SCOPE],
+            extra_keys=_related_version_keys() if related else (),
+        )
+        key = pagecache.page_key(request, versions, *_context_parts(), *parts)
+    except Exception:  # the cache is down: render uncached, never a 500
+        logger.warning("vendors page cache unavailable", exc_info=True)
+        return respond()
+    cached = pagecache.page_get(key)
+    if cached is not None:
+        return cached
+    response = respond()
+    pagecache.page_store(request, response, key, PAGE_TIMEOUT)
+    return response
+
+
+def product_changed(*product_ids: Any) -> None:
+    """Invalidate the pages showing these products, after the transaction commits."""
+    scopes = [product_scope(int(pk)) for pk in product_ids if pk]
+    if scopes:
+        pagecache.scopes_bump([ANY_PRODUCT_SCOPE, *scopes])
+
+
+def catalogue_changed(*product_ids: Any) -> None:
+    """Invalidate the product lists (and the pages of ``product_ids``) after commit."""
+    pagecache.scopes_bump(
+        [
+            CATALOGUE_SCOPE,
+            ANY_PRODUCT_SCOPE,
+            *(product_scope(int(pk)) for pk in product_ids if pk),
+        ]
+    )
+
+
+def reference_changed() -> None:
+    """Invalidate every cached vendors page (criteria or settings changed), after commit."""
+    pagecache.scopes_bump([REFERENCE_SCOPE])
