@@ -16,10 +16,11 @@ class User(AbstractUser):
     """A person with an account. Signs in by e-mail; shown to others only by display name.
 
     ``email``, ``first_name`` and ``last_name`` are private: no page that another member
-    or a vendor can open shows them. ``display_name_key`` is the case-folded confusable
-    skeleton of ``display_name`` (``cop.members.validators.display_name_key``); its
-    unique constraint keeps look-alike names from coexisting. Both are set together by
-    ``cop.members.services.profiles``.
+    or a vendor can open shows them. ``display_name_key`` and ``display_name_folded_key``
+    are the confusable skeletons of ``display_name`` taken before and after case
+    folding (``cop.members.validators.display_name_keys``); their unique constraints
+    keep look-alike names, capitals included, from coexisting. All three are set
+    together by ``cop.members.services.profiles``.
     """
 
     username = None  # type: ignore[assignment]
@@ -28,6 +29,9 @@ class User(AbstractUser):
     # NULL, not "", for accounts without a display name: NULLs never collide under
     # the unique constraint.
     display_name_key = models.CharField(  # noqa: DJ001
+        max_length=200, null=True, blank=True, editable=False
+    )
+    display_name_folded_key = models.CharField(  # noqa: DJ001 - NULL as above
         max_length=200, null=True, blank=True, editable=False
     )
     bio = models.TextField(_("bio"), max_length=1000, blank=True)
@@ -43,6 +47,10 @@ class User(AbstractUser):
         constraints = [
             models.UniqueConstraint(
                 fields=["display_name_key"], name="uniq_user_display_name_key"
+            ),
+            models.UniqueConstraint(
+                fields=["display_name_folded_key"],
+                name="uniq_user_display_name_folded_key",
             ),
         ]
 
