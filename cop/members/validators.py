@@ -58,7 +58,7 @@ def display_name_key(name: str) -> str:
 
     Skeleton, case fold, skeleton again: the first pass maps look-alikes to their
     prototypes *as written*, so capitals that look alike across scripts meet (Greek
-    capital alpha and Latin "A", Cyrillic "КОТ" and Latin "KOT", a capital I for a
+    capital alpha and Latin "A", Cyrillic and Latin "KOT", a capital I for a
     small l); the fold removes case and the second pass catches prototypes that only
     appear after folding. Idempotent. Use :func:`display_name_keys` for comparisons:
     this key alone misses names that differ only in case when a capital's prototype

@@ -10,7 +10,6 @@ from cop.members import selectors_accounts
 from cop.members.models import User
 from cop.members.validators import clean_bio, clean_display_name, display_name_keys
 
-
 # The columns profile_display_name_prepare sets; save them together.
 PROFILE_NAME_FIELDS = ("display_name", "display_name_key", "display_name_folded_key")
 
