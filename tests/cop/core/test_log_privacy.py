@@ -81,7 +81,7 @@ def _http_answers(port: int) -> bool:
 def test_gunicorn_logs_of_malformed_requests_contain_no_ip_address(tmp_path):
     # given: gunicorn started with cop's configuration on 127.0.0.1
     port = free_port()
-    gunicorn = subprocess.Popen(  # noqa: S603 - our own interpreter
+    gunicorn = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "-c", "cop/gunicorn.conf.py"],
         cwd=ROOT,
         env=_clean_env(
