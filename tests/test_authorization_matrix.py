@@ -98,6 +98,8 @@ ERROR_PAGES = row(others=SKIP)
 
 # ----------------------------------------------------------------- cop's own URLs
 EXPECTED: dict[str, Any] = {
+    # Uploaded images of the embedded default; off (404) unless COP_SERVE_MEDIA.
+    "media": row(others=NOT_FOUND),
     "healthz": PUBLIC,
     "readyz": row(others=SKIP),  # needs the broker; covered in tests/cop/core
     # members: organisations and affiliations
@@ -409,6 +411,7 @@ def url_kwargs(world: dict[str, Any]) -> dict[str, dict[str, dict[str, Any]]]:
         "members_admin:edit": {"": {"pk": world["worker"].pk}},
         "members_admin:delete": {"": {"pk": world["worker"].pk}},
         "wagtail_serve": {"": {}},
+        "media": {"": {"path": "original_images/missing.png"}},
         "vendors:vendor_detail": {"": {"vendor_slug": a.slug}},
         "api:vendor_detail": {"": {"vendor_slug": a.slug}},
         # A missing space has no feed; a missing red flag is a 404 (after sign-in).

@@ -24,7 +24,8 @@ VAR_DIR = Path(env("COP_VAR_DIR", default=str(BASE_DIR / "var"))).resolve()
 SECRET_KEY = env(
     "DJANGO_SECRET_KEY", default="insecure-dev-key-never-use-in-production"
 )
-DEBUG = env.bool("DJANGO_DEBUG", default=False)
+# Off everywhere unless asked for: COP_DEBUG=1 (DJANGO_DEBUG=true is also read).
+DEBUG = env.bool("COP_DEBUG", default=env.bool("DJANGO_DEBUG", default=False))
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["127.0.0.1", "localhost"])
 CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
 SITE_URL = env("COP_SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
@@ -74,8 +75,9 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
-    "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Before WhiteNoise, so that static files carry the policy too (an SVG is a document).
     "cop.core.middleware.ContentSecurityPolicyMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -373,6 +375,9 @@ STATIC_ROOT = VAR_DIR / "static"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env("COP_MEDIA_ROOT", default=str(VAR_DIR / "media")))
+# Whether cop itself serves uploaded images under MEDIA_URL (cop.core.views.media):
+# on for the embedded default (dev), off in production, where the reverse proxy does.
+COP_SERVE_MEDIA = False
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
