@@ -22,5 +22,8 @@ urlpatterns = [
     path("media/<path:path>", core_views.media, name="media"),
 ]
 
+# A database outage answers 503 with Retry-After instead of the 500 page.
+handler500 = "cop.core.outage.server_error"
+
 # Wagtail's page serving comes last: it answers every path not matched above.
 urlpatterns += [path("", include(wagtail_urls))]

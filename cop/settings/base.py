@@ -74,6 +74,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Notes whether the request wrote to the database before an outage (cop.core.outage).
+    "cop.core.outage.DatabaseWriteTrackingMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # Before WhiteNoise, so that static files carry the policy too (an SVG is a document).
     "cop.core.middleware.ContentSecurityPolicyMiddleware",

@@ -32,7 +32,7 @@ def _debug_of(settings_module: str, tmp_path: Path, **env: str) -> str:
             **env,
         }
     )
-    result = subprocess.run(  # noqa: S603 - our own interpreter
+    result = subprocess.run(
         [
             sys.executable,
             "-c",
