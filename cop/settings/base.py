@@ -129,6 +129,14 @@ DATABASES = {
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env("REDIS_URL", default="")
+# Every Redis client (cache and rate limits, Celery broker) gives up on a Redis that
+# does not answer after this many seconds, so that a hung Redis degrades a request
+# the way a stopped one does instead of stalling it.
+REDIS_TIMEOUT = env.float("COP_REDIS_TIMEOUT", default=1.0)
+REDIS_CLIENT_OPTIONS = {
+    "socket_connect_timeout": REDIS_TIMEOUT,
+    "socket_timeout": REDIS_TIMEOUT,
+}
 if REDIS_URL:
     checked_url("REDIS_URL", REDIS_URL, {"redis", "rediss", "unix"})
     CACHES = {
@@ -138,7 +146,7 @@ if REDIS_URL:
             "BACKEND": "cop.core.cache.ResilientRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "cop",
-            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
+            "OPTIONS": REDIS_CLIENT_OPTIONS,
         }
     }
 else:
@@ -181,7 +189,20 @@ else:
         # seconds: minutes, not Redis' default hour. Keep it above the longest
         # countdown/ETA and above CELERY_TASK_TIME_LIMIT.
         "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=600),
+        # Without a socket timeout a publish to a Redis that accepts connections but
+        # never answers (stopped, overloaded, half-open) waits forever. The worker's
+        # BRPOP is read only once the socket is readable, so it is not cut short.
+        **REDIS_CLIENT_OPTIONS,
     }
+    CELERY_BROKER_CONNECTION_TIMEOUT = REDIS_TIMEOUT
+# A publish from a request (on_commit) tries once more, then gives up: what it was
+# for stays in the database (an outbox row, a due digest) for the sweepers.
+CELERY_TASK_PUBLISH_RETRY_POLICY = {
+    "max_retries": 1,
+    "interval_start": 0,
+    "interval_step": 0.2,
+    "interval_max": 0.2,
+}
 CELERY_TASK_SERIALIZER = "json"
 CELERY_RESULT_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
@@ -468,6 +489,9 @@ SPECTACULAR_SETTINGS = {
 # Password of the demo accounts that seed_demo creates; seed_demo refuses to run in production.
 COP_DEMO_PASSWORD = "cop-demo-2026"  # noqa: S105 - public by design, listed in README.md
 COP_HEARTBEAT_STALE_AFTER = timedelta(minutes=5)
+# /readyz answers within this many seconds; a dependency that has not answered by
+# then counts as unavailable (503).
+COP_READYZ_TIMEOUT = env.float("COP_READYZ_TIMEOUT", default=2.0)
 COP_ENVIRONMENT = env("COP_ENVIRONMENT", default="development")
 
 # ---------------------------------------------------------------- discussions: posting

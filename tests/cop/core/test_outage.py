@@ -39,7 +39,7 @@ def refusing_database(django_db_blocker, monkeypatch) -> Iterator[None]:
     connection = connections["default"]
     with django_db_blocker.unblock():
         if connection.vendor != "postgresql":
-            monkeypatch.setattr(connection, "_cursor", _refuse_sqlite)
+            monkeypatch.setattr(type(connection), "_cursor", _refuse_sqlite)
             yield
             return
         saved = dict(connection.settings_dict)
