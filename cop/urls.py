@@ -24,6 +24,8 @@ urlpatterns = [
 
 # A database outage answers 503 with Retry-After instead of the 500 page.
 handler500 = "cop.core.outage.server_error"
+# The API answers a path that matches no endpoint in JSON too.
+handler404 = "cop.core.views.page_not_found"
 
 # Wagtail's page serving comes last: it answers every path not matched above.
 urlpatterns += [path("", include(wagtail_urls))]

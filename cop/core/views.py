@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.views import defaults
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 from django.views.static import serve
@@ -50,3 +51,10 @@ def media(request: HttpRequest, path: str) -> HttpResponse:
     if not settings.COP_SERVE_MEDIA or path.startswith(PRIVATE_MEDIA_PREFIXES):
         raise Http404
     return serve(request, path, document_root=settings.MEDIA_ROOT)
+
+
+def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """``handler404``: JSON under ``/api/`` (as the API's own 404s), the page elsewhere."""
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": "Not found."}, status=404)
+    return defaults.page_not_found(request, exception)

@@ -481,6 +481,11 @@ SPECTACULAR_SETTINGS = {
     "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
     # Only /api/v1/ is cop's public API; Wagtail's admin API is internal.
     "PREPROCESSING_HOOKS": ["cop.core.openapi.public_api_only"],
+    # 400/404/503 answers, path patterns and pagination bounds (cop.core.openapi).
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "cop.core.openapi.document_errors",
+    ],
     # from_status and to_status share one choice set; name it once in the schema.
     "ENUM_NAME_OVERRIDES": {"RoadmapStatusEnum": "vendors.models.RoadmapStatus"},
 }
