@@ -71,7 +71,7 @@ class DropClientAddress(logging.Filter):
         return True
 
 
-class GunicornLogger(BaseGunicornLogger):  # type: ignore[misc]
+class GunicornLogger(BaseGunicornLogger):
     """gunicorn's logger with :class:`DropClientAddress` on every handler it sets up.
 
     gunicorn writes the client address into its own error log ("Invalid request from

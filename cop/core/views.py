@@ -50,7 +50,10 @@ def media(request: HttpRequest, path: str) -> HttpResponse:
     """
     if not settings.COP_SERVE_MEDIA or path.startswith(PRIVATE_MEDIA_PREFIXES):
         raise Http404
-    return serve(request, path, document_root=settings.MEDIA_ROOT)
+    response: HttpResponse = serve(  # a FileResponse, which is an HttpResponse
+        request, path, document_root=str(settings.MEDIA_ROOT)
+    )  # type: ignore[assignment]
+    return response
 
 
 def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:

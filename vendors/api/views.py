@@ -6,7 +6,7 @@ methods, page-number pagination. Every list runs a fixed number of queries.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django.db.models import QuerySet
 from django.http import Http404
@@ -66,7 +66,7 @@ class ChangelogQuery(serializers.Serializer[Any]):
             fields[name] = serializers.IntegerField(
                 min_value=1, max_value=99_999_999, required=False, help_text=help_text
             )
-        return fields
+        return cast(dict[str, "serializers.Field[Any, Any, Any, Any]"], fields)
 
 
 class CriterionQuery(serializers.Serializer[Any]):
