@@ -78,7 +78,7 @@ def load_user_with_facts(backend: ModelBackend, user_id: Any) -> Any:
     except ValidationError:
         return None
     user = USER_WITH_FACTS.first(user_id=pk)
-    if user is None or not backend.user_can_authenticate(cast(User, user)):
+    if user is None or not backend.user_can_authenticate(cast("User", user)):
         return None
     for fact in _facts():
         fact.apply(user)
