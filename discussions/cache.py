@@ -33,8 +33,6 @@ How it stays correct:
   raises, or :class:`cop.core.cache.ResilientRedisCache` is answering from its
   per-process fallback (whose versions other workers cannot see), the page is
   rendered uncached.
-
-Owner while the discussions are built: H4.
 """
 
 from __future__ import annotations
@@ -240,8 +238,9 @@ def _bump(scopes: Sequence[str], space_id: int | None = None) -> None:
         try:
             from discussions.models import Space
 
-            slug = Space.objects.filter(pk=space_id).values_list("slug", flat=True)
-            slug = slug.first()
+            slug = (
+                Space.objects.filter(pk=space_id).values_list("slug", flat=True).first()
+            )
         except Exception:
             logger.exception("could not read the slug of space %s", space_id)
             slug = None

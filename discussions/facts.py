@@ -22,7 +22,7 @@ _UNREAD = "cop_fact_unread_notifications"
 _READING = "cop_fact_reading_history"
 
 
-def annotations() -> dict[str, Any]:
+def fact_annotations() -> dict[str, Any]:
     """Return the ``annotate()`` keywords of the discussions' facts."""
     user = OuterRef("pk")
     unread = (
@@ -54,4 +54,4 @@ def register() -> None:
     """Add these facts to the member's login query (from ``AppConfig.ready``)."""
     from cop.members.backends import RequestFact, request_facts
 
-    request_facts.register("discussions", lambda: RequestFact(annotations, apply))
+    request_facts.register("discussions", lambda: RequestFact(fact_annotations, apply))

@@ -16,7 +16,7 @@ Scopes a token may carry: ``"all"`` (every discussion e-mail: digest and instant
 ``"digest"``, ``"notifications"`` (instant e-mails) and ``"space:<id>"`` (one space
 in the digest). The unsubscribe page (``discussions:unsubscribe``) applies them.
 
-Owner while the discussions are built: H6 (H5 calls it for instant e-mails).
+The digest and the instant notification e-mails both go out through it.
 """
 
 from __future__ import annotations

@@ -1,7 +1,4 @@
-"""Related discussions on product pages (vendors.hooks.product_related_content).
-
-Owner while the discussions are built: H3.
-"""
+"""Related discussions on product pages (vendors.hooks.product_related_content)."""
 
 from __future__ import annotations
 

@@ -88,19 +88,20 @@ class ModerationQueueViewSet(ViewSet):
 
 class SpaceIndexView(IndexView):
     def get_base_queryset(self) -> QuerySet[Space]:
-        return super().get_base_queryset().select_related("working_group")
+        queryset: QuerySet[Space] = super().get_base_queryset()
+        return queryset.select_related("working_group")
 
 
 class SpaceCreateView(CreateView):
     def save_instance(self) -> Space:
-        space = super().save_instance()
+        space: Space = super().save_instance()
         cache.content_changed(space_id=space.pk)
         return space
 
 
 class SpaceEditView(EditView):
     def save_instance(self) -> Space:
-        space = super().save_instance()
+        space: Space = super().save_instance()
         cache.content_changed(space_id=space.pk)
         return space
 

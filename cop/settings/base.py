@@ -521,3 +521,21 @@ COP_DIGEST_CLAIM_TIMEOUT = env.int("COP_DIGEST_CLAIM_TIMEOUT", default=360)
 COP_UNSUBSCRIBE_TOKEN_MAX_AGE_DAYS = env.int(
     "COP_UNSUBSCRIBE_TOKEN_MAX_AGE_DAYS", default=60
 )
+
+# ---------------------------------------------------------------- privacy: retention
+# Days each kind of record is kept before the nightly retention job deletes it; the
+# privacy policy page renders its table from these values (cop.privacy.retention), so
+# the policy cannot drift from what the code does. 0 means "at once"; each value can be
+# changed with COP_RETENTION_<KEY>_DAYS, e.g. COP_RETENTION_NOTIFICATIONS_DAYS=30.
+_RETENTION_DEFAULT_DAYS = {
+    "notifications": 90,
+    "digest_deliveries": 180,
+    "audit_entries": 730,
+    "unconfirmed_accounts": 7,
+    "expired_sessions": 0,
+    "data_exports": 7,
+}
+COP_RETENTION_DAYS = {
+    key: env.int(f"COP_RETENTION_{key.upper()}_DAYS", default=days)
+    for key, days in _RETENTION_DEFAULT_DAYS.items()
+}

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms import WagtailAdminModelForm
 
 from discussions import permissions
-from discussions.models import BODY_MAX_LENGTH, FlagReason, Topic, Visibility
+from discussions.models import BODY_MAX_LENGTH, FlagReason, Space, Topic, Visibility
 from discussions.services.moderation import SLOW_MODE_MAX_SECONDS
 
 REASON_HELP = _("Shown in the public moderation log (without any names).")
@@ -38,7 +38,8 @@ class FlagForm(forms.Form):
     )
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if data.get("reason") == FlagReason.OTHER and not data.get("text", "").strip():
             self.add_error("text", _("Please say what is wrong with this post."))
         return data
@@ -57,7 +58,8 @@ class _ModerationForm(forms.Form):
     reason_required: tuple[str, ...] = ("reject", "suspend")
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if (
             data.get("action") in self.reason_required
             and not data.get("reason", "").strip()
@@ -91,10 +93,11 @@ class PostModerationForm(_ModerationForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["action"].choices = self.ACTIONS
+        cast(forms.ChoiceField, self.fields["action"]).choices = self.ACTIONS
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if data.get("action") == "edit":
             if not data.get("body", "").strip():
                 self.add_error("body", _("The post cannot be empty."))
@@ -118,7 +121,7 @@ class TopicModerationForm(_ModerationForm):
         ("duplicate", _("Close as a duplicate")),
         ("slow_mode", _("Set slow mode")),
     )
-    space = forms.ModelChoiceField(
+    space: forms.ModelChoiceField[Space] = forms.ModelChoiceField(
         label=_("Move to space"), queryset=None, required=False
     )
     target = forms.CharField(
@@ -137,8 +140,8 @@ class TopicModerationForm(_ModerationForm):
     def __init__(self, *args: Any, viewer: Any, spaces: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.viewer = viewer
-        self.fields["action"].choices = self.ACTIONS
-        self.fields["space"].queryset = spaces
+        cast(forms.ChoiceField, self.fields["action"]).choices = self.ACTIONS
+        cast("forms.ModelChoiceField[Space]", self.fields["space"]).queryset = spaces
 
     def clean_target(self) -> Topic | None:
         value = self.cleaned_data.get("target", "").strip()
@@ -153,7 +156,8 @@ class TopicModerationForm(_ModerationForm):
             raise ValidationError(_("There is no such topic.")) from None
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         needs = {"move": "space", "merge": "target", "duplicate": "target"}
         action = data.get("action")
         if (
@@ -183,7 +187,8 @@ class SpaceAdminForm(WagtailAdminModelForm):
         self.fields["archived"].initial = self.instance.archived_at is not None
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data: dict[str, Any] = self.cleaned_data
         if data.get("visibility") == Visibility.WORKING_GROUP and not data.get(
             "working_group"
         ):

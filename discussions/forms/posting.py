@@ -3,13 +3,11 @@
 The forms only parse input; the rules live in :mod:`discussions.services`, whose
 ``ValidationError`` becomes form errors through :func:`add_service_errors`
 (keeping everything the member typed).
-
-Owner while the discussions are built: H1b.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -18,6 +16,11 @@ from django.utils.translation import gettext_lazy as _
 
 from discussions.models import BODY_MAX_LENGTH, TopicKind
 from discussions.selectors import topics as topic_selectors
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
+    from vendors.models import Product
 
 __all__ = [
     "AcceptAnswerForm",
@@ -71,7 +74,7 @@ def add_service_errors(form: forms.Form, error: ValidationError) -> None:
         form.describe_errors()
 
 
-def _body_field(label: str) -> forms.CharField:
+def _body_field(label: StrOrPromise) -> forms.CharField:
     return forms.CharField(
         label=label,
         max_length=BODY_MAX_LENGTH,
@@ -81,7 +84,14 @@ def _body_field(label: str) -> forms.CharField:
     )
 
 
-class _ProductChoiceField(forms.ModelChoiceField):
+# ModelChoiceField is generic only in the type stubs.
+if TYPE_CHECKING:
+    _ProductField = forms.ModelChoiceField[Product]
+else:
+    _ProductField = forms.ModelChoiceField
+
+
+class _ProductChoiceField(_ProductField):
     def label_from_instance(self, obj: Any) -> str:
         return f"{obj.name} ({obj.organisation.name})"
 
@@ -148,10 +158,9 @@ class TopicForm(AccessibleFormMixin, forms.Form):
                 "autocomplete": "off",
             }
         )
-        self.fields["kind"].choices = topic_selectors.topic_kind_choices(viewer=viewer)
-        if not any(
-            value == TopicKind.RED_FLAG for value, _label in self.fields["kind"].choices
-        ):
+        kinds = topic_selectors.topic_kind_choices(viewer=viewer)
+        cast(forms.ChoiceField, self.fields["kind"]).choices = kinds
+        if not any(value == TopicKind.RED_FLAG for value, _label in kinds):
             self.fields["red_flag"].help_text = _("Questions only.")
 
     def clean_tags(self) -> list[str]:

@@ -1,7 +1,4 @@
-"""The reading history setting (opt-in; off by default).
-
-Owner while the discussions are built: H3.
-"""
+"""The reading history setting (opt-in; off by default)."""
 
 from __future__ import annotations
 

@@ -1,21 +1,28 @@
-"""Forms of coordinated red flags: the vendor's response and a moderator's release.
-
-Owner while the discussions are built: H3.
-"""
+"""Forms of coordinated red flags: the vendor's response and a moderator's release."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from discussions.forms.posting import AccessibleFormMixin, _body_field
 
+if TYPE_CHECKING:
+    from vendors.models import RoadmapItem
+
 __all__ = ["RedFlagReleaseForm", "RedFlagResponseForm"]
 
 
-class _RoadmapItemChoiceField(forms.ModelChoiceField):
+# ModelChoiceField is generic only in the type stubs.
+if TYPE_CHECKING:
+    _RoadmapItemField = forms.ModelChoiceField[RoadmapItem]
+else:
+    _RoadmapItemField = forms.ModelChoiceField
+
+
+class _RoadmapItemChoiceField(_RoadmapItemField):
     def label_from_instance(self, obj: Any) -> str:
         return f"{obj.title} ({obj.get_status_display()})"
 
@@ -34,7 +41,8 @@ class RedFlagResponseForm(AccessibleFormMixin, forms.Form):
 
     def __init__(self, *args: Any, roadmap_items: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["roadmap_item"].queryset = roadmap_items
+        roadmap_item = cast(_RoadmapItemChoiceField, self.fields["roadmap_item"])
+        roadmap_item.queryset = roadmap_items
 
 
 class RedFlagReleaseForm(AccessibleFormMixin, forms.Form):

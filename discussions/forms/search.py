@@ -1,11 +1,8 @@
-"""The discussion search form (query, space and topic type).
-
-Owner while the discussions are built: H3.
-"""
+"""The discussion search form (query, space and topic type)."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -36,13 +33,13 @@ class SearchForm(AccessibleFormMixin, forms.Form):
     def __init__(self, *args: Any, spaces: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.spaces = {space.slug: space for space in spaces}
-        self.fields["space"].choices = [
+        cast(forms.ChoiceField, self.fields["space"]).choices = [
             ("", _("All spaces")),
             *((slug, space.name) for slug, space in self.spaces.items()),
         ]
 
     def clean_q(self) -> str:
-        query = self.cleaned_data.get("q", "")
+        query: str = self.cleaned_data.get("q", "")
         try:
             search_terms(query)
         except SearchQueryError as error:

@@ -9,13 +9,22 @@ from .notifications import (
     NotificationKind,
     Subscription,
 )
-from .posts import BODY_MAX_LENGTH, HelpfulMark, Mention, Post, PostRevision
+from .posts import (
+    BODY_MAX_LENGTH,
+    POSTS_PER_PAGE,
+    HelpfulMark,
+    Mention,
+    Post,
+    PostRevision,
+    post_page_number,
+)
 from .reading import DigestFrequency, DiscussionSettings, ReadState
 from .spaces import Space, SpaceQuerySet, Tag, Visibility
 from .topics import EmbargoState, ReviewState, Topic, TopicKind
 
 __all__ = [
     "BODY_MAX_LENGTH",
+    "POSTS_PER_PAGE",
     "DigestDelivery",
     "DigestFrequency",
     "DiscussionSettings",
@@ -41,4 +50,5 @@ __all__ = [
     "Topic",
     "TopicKind",
     "Visibility",
+    "post_page_number",
 ]

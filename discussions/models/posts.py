@@ -13,6 +13,14 @@ from .topics import ReviewState
 
 #: Longest Markdown body accepted, in characters (a long post is ~10,000).
 BODY_MAX_LENGTH = 50_000
+#: Posts per page of a topic. Page ``N`` holds posts ``(N - 1) * POSTS_PER_PAGE + 1``
+#: to ``N * POSTS_PER_PAGE``, so a post's page is the same for every viewer.
+POSTS_PER_PAGE = 25
+
+
+def post_page_number(number: int) -> int:
+    """Return the page of a topic that holds post ``number``."""
+    return max(number - 1, 0) // POSTS_PER_PAGE + 1
 
 
 class Post(index.Indexed, TimeStampedModel):
@@ -101,9 +109,10 @@ class Post(index.Indexed, TimeStampedModel):
         return f"#{self.number} in topic {self.topic_id}"
 
     def get_absolute_url(self) -> str:
-        from discussions.selectors import post_url
-
-        return post_url(post=self)
+        """Return the topic page that holds this post, with the post's anchor."""
+        page = post_page_number(self.number)
+        query = f"?page={page}" if page > 1 else ""
+        return f"{self.topic.get_absolute_url()}{query}#post-{self.number}"
 
     @property
     def is_visible_to_all(self) -> bool:

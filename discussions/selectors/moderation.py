@@ -75,7 +75,7 @@ def moderation_queue_count(*, viewer: Any) -> int:
     return _queue_posts(viewer).count()
 
 
-def moderation_queue_page(*, viewer: Any, page: Any = 1) -> Page:
+def moderation_queue_page(*, viewer: Any, page: Any = 1) -> Page[Any]:
     """Return one page of the review queue as ``QueueItem`` objects, oldest first.
 
     Moderators only (``PermissionDenied`` otherwise). Costs the same number of
@@ -102,8 +102,8 @@ def moderation_queue_page(*, viewer: Any, page: Any = 1) -> Page:
         )
         .order_by("created_at", "pk")
     )
-    page_obj = Paginator(posts, QUEUE_PAGE_SIZE).get_page(page)
-    rows: list[Post] = list(page_obj.object_list)
+    page_obj: Page[Any] = Paginator(posts, QUEUE_PAGE_SIZE).get_page(page)
+    rows: list[Any] = list(page_obj.object_list)
     preceding = {
         p.pk: p
         for p in Post.objects.filter(
@@ -146,7 +146,7 @@ def moderation_queue_page(*, viewer: Any, page: Any = 1) -> Page:
     return page_obj
 
 
-def moderation_log_page(*, viewer: Any, page: Any = 1) -> Page:
+def moderation_log_page(*, viewer: Any, page: Any = 1) -> Page[ModerationEvent]:
     """Return one page of the public moderation log as ``viewer`` may see it.
 
     Only events in spaces ``viewer`` can read, and site-wide events (no space, such as

@@ -125,7 +125,7 @@ def _product_url(notification: Notification) -> str:
 
 
 #: The headline of each kind, filled in with ``who``, ``title`` and ``product``.
-_HEADLINES = {
+_HEADLINES: dict[str, Any] = {
     NotificationKind.MENTION: gettext_lazy("%(who)s mentioned you in “%(title)s”"),
     NotificationKind.REPLY: gettext_lazy("%(who)s replied in “%(title)s”"),
     NotificationKind.ANSWER_ACCEPTED: gettext_lazy(
@@ -241,7 +241,7 @@ def follow_level_for(*, viewer: Any, **target: Any) -> str | None:
             .first()
         )
     else:
-        row = prepared.first(viewer_id=viewer.pk, target_id=target_id)
+        row: Any = prepared.first(viewer_id=viewer.pk, target_id=target_id)
         level = row.level if row is not None else None
     return level if level in FollowLevel.values else None
 

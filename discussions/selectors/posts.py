@@ -5,16 +5,14 @@ A topic's posts are paged by their number: page ``N`` holds posts
 then the same for every viewer (a link to it never depends on what else the
 viewer may see) and :func:`post_url` needs no query. Posts a viewer may not see
 leave a gap; hidden posts stay in place as a placeholder.
-
-Owner while the discussions are built: H1b.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from django.core.paginator import Page, Paginator
 from django.db.models import Exists, OuterRef, Q, QuerySet
@@ -22,7 +20,14 @@ from django.utils import timezone
 
 from cop.core.prepared import PreparedQuery
 from discussions import permissions
-from discussions.models import HelpfulMark, Post, PostRevision, ReviewState
+from discussions.models import (
+    POSTS_PER_PAGE,
+    HelpfulMark,
+    Post,
+    PostRevision,
+    ReviewState,
+    post_page_number,
+)
 
 if TYPE_CHECKING:
     from discussions.models import Topic
@@ -41,23 +46,20 @@ __all__ = [
     "thread_posts_load",
 ]
 
-#: Posts per page of a topic.
-POSTS_PER_PAGE = 25
-
-
-def post_page_number(number: int) -> int:
-    """Return the page of a topic that holds post ``number``."""
-    return max(number - 1, 0) // POSTS_PER_PAGE + 1
-
 
 def post_url(*, post: Post) -> str:
     """Return the URL of ``post``: its topic's page that holds it, with an anchor."""
-    page = post_page_number(post.number)
-    query = f"?page={page}" if page > 1 else ""
-    return f"{post.topic.get_absolute_url()}{query}#post-{post.number}"
+    return post.get_absolute_url()
 
 
-class _NumberedPostPaginator(Paginator):
+# Paginator is generic only in the type stubs.
+if TYPE_CHECKING:
+    _PostPaginator = Paginator[Post]
+else:
+    _PostPaginator = Paginator
+
+
+class _NumberedPostPaginator(_PostPaginator):
     """Pages a topic's posts by post number (see the module docstring).
 
     ``load(first, end)`` returns the visible posts numbered ``first`` to ``end - 1``.
@@ -69,16 +71,16 @@ class _NumberedPostPaginator(Paginator):
         self._topic = topic
 
     @property
-    def count(self) -> int:  # type: ignore[override]
+    def count(self) -> int:
         return self._topic.last_post_number
 
-    def page(self, number: Any) -> Page:
+    def page(self, number: Any) -> Page[Post]:
         number = self.validate_number(number)
         first = (number - 1) * self.per_page + 1
         posts = self._load(first, first + self.per_page)
         for post in posts:
             post.topic = self._topic  # the page's topic: no query per post
-        return self._get_page(posts, number, self)
+        return Page(posts, number, self)
 
 
 def _thread_q(viewer: Any) -> Q:
@@ -161,14 +163,13 @@ def thread_posts_load(
     if not permissions.is_active_member(viewer):
         return list(_thread_posts(viewer, topic_id, first, end))
     shape = "moderator" if permissions.can_moderate(viewer) else "member"
-    return list(
-        _THREAD_PAGE[shape].all(
-            viewer_id=viewer.pk, topic_id=topic_id, first=first, end=end
-        )
+    rows = _THREAD_PAGE[shape].all(
+        viewer_id=viewer.pk, topic_id=topic_id, first=first, end=end
     )
+    return cast("list[Post]", list(rows))
 
 
-def post_page(*, viewer: Any, topic: Topic, page: Any) -> Page:
+def post_page(*, viewer: Any, topic: Topic, page: Any) -> Page[Post]:
     """Return page ``page`` of ``topic``'s posts as ``viewer`` sees them (one query).
 
     An invalid or out-of-range ``page`` gives the first or the last page. Each
@@ -250,11 +251,14 @@ def helpful_post_ids_for_page(*, viewer: Any, posts: list[Post]) -> set[int]:
     numbers = [post.number for post in posts]
     marked = {
         mark.post_id
-        for mark in _MARKS_IN_RANGE.all(
-            viewer_id=viewer.pk,
-            topic_id=topic_ids.pop(),
-            first=min(numbers),
-            end=max(numbers) + 1,
+        for mark in cast(
+            "Iterator[Any]",
+            _MARKS_IN_RANGE.all(
+                viewer_id=viewer.pk,
+                topic_id=topic_ids.pop(),
+                first=min(numbers),
+                end=max(numbers) + 1,
+            ),
         )
     }
     return marked & {post.pk for post in posts}

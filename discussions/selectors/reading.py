@@ -1,7 +1,4 @@
-"""Reads of the opt-in reading history: the opt-in flag and read markers.
-
-Owner while the discussions are built: H3.
-"""
+"""Reads of the opt-in reading history: the opt-in flag and read markers."""
 
 from __future__ import annotations
 

@@ -12,8 +12,6 @@ best ``SEARCH_CANDIDATES`` matches (ids only) and the ids are intersected with
 ``permissions.visible_topic_q`` / ``visible_post_q`` in one ordinary query: exactly
 the rules of every other list. A post's text counts for its topic: a topic matches
 when its title does or when one of its posts the viewer may read does.
-
-Owner while the discussions are built: H3.
 """
 
 from __future__ import annotations
@@ -248,7 +246,7 @@ def search_topics(
     page: Any = 1,
     space: Space | None = None,
     kind: str | None = None,
-) -> Page:
+) -> Page[Any]:
     """Return page ``page`` of the topics ``viewer`` may see that match ``query``.
 
     Each item is a :class:`SearchHit`. Narrowed to ``space`` and topic ``kind`` when
@@ -260,7 +258,7 @@ def search_topics(
     topic_ids, best_post = _matching_topic_ids(
         viewer=viewer, terms=terms, space=space, kind=kind
     )
-    result_page = Paginator(topic_ids, RESULTS_PER_PAGE).get_page(page)
+    result_page: Page[Any] = Paginator(topic_ids, RESULTS_PER_PAGE).get_page(page)
     result_page.object_list = _hits(
         viewer=viewer,
         topic_ids=list(result_page.object_list),

@@ -2,8 +2,6 @@
 
 Every list applies :mod:`discussions.permissions` (``readable_space_q``,
 ``visible_topic_q``) and loads what its page shows in a fixed number of queries.
-
-Owner while the discussions are built: H1b.
 """
 
 from __future__ import annotations
@@ -11,7 +9,7 @@ from __future__ import annotations
 import re
 import threading
 from collections import OrderedDict
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from django.core.paginator import Page, Paginator
 from django.db import DatabaseError
@@ -22,6 +20,8 @@ from discussions import permissions
 from discussions.models import Space, Tag, Topic, TopicKind
 
 if TYPE_CHECKING:
+    from collections.abc import Iterator
+
     from cop.privacy.models import Criterion, RedFlag
     from vendors.models import Product
 
@@ -122,7 +122,7 @@ def topic_tags(*, topic: Topic) -> list[Tag]:
     prefetched = getattr(topic, "_prefetched_objects_cache", {})
     if "tags" in prefetched:
         return list(prefetched["tags"])
-    return list(_TOPIC_TAGS.all(topic_id=topic.pk))
+    return cast("list[Tag]", list(_TOPIC_TAGS.all(topic_id=topic.pk)))
 
 
 def topic_list(
@@ -258,7 +258,7 @@ def _page_query(
     slots = {name: _SLOTS[name] for name in values}
 
     def build(**given: Any) -> QuerySet[Topic]:
-        filters = {
+        filters: dict[str, Any] = {
             "space_id": given.get("space_id"),
             "tag_id": given.get("tag_id"),
             "kind": kind,
@@ -284,7 +284,14 @@ def _page_query(
     return prepared, values
 
 
-class _CountedPaginator(Paginator):
+# Paginator is generic only in the type stubs.
+if TYPE_CHECKING:
+    _TopicPaginator = Paginator[Topic]
+else:
+    _TopicPaginator = Paginator
+
+
+class _CountedPaginator(_TopicPaginator):
     """A paginator whose count is already known (read with the page's rows)."""
 
     def __init__(self, count: int, per_page: int) -> None:
@@ -292,7 +299,7 @@ class _CountedPaginator(Paginator):
         self._known_count = count
 
     @property
-    def count(self) -> int:  # type: ignore[override]
+    def count(self) -> int:
         return self._known_count
 
 
@@ -303,7 +310,7 @@ def topic_page(
     space: Space | None = None,
     tag: Tag | None = None,
     kind: str | None = None,
-) -> Page:
+) -> Page[Topic]:
     """Return one page of :func:`topic_list` (``Paginator.get_page`` semantics).
 
     For members, the rows and the total come from one compiled query per rule and
@@ -317,7 +324,7 @@ def topic_page(
     except (TypeError, ValueError):
         number = 1
     number = min(number, 10**6)
-    filters = {
+    filters: dict[str, Any] = {
         "space_id": space.pk if space is not None else None,
         "tag_id": tag.pk if tag is not None else None,
         "kind": kind,
@@ -330,7 +337,7 @@ def topic_page(
             offset=(number - 1) * TOPICS_PER_PAGE,
             limit=TOPICS_PER_PAGE,
         )
-        return list(prepared.all(**values))
+        return cast("list[Topic]", list(prepared.all(**values)))
 
     rows = rows_of(number)
     if not rows and number > 1:  # past the end: the last page, as get_page does
@@ -371,10 +378,11 @@ def topic_rows_prepare(
     for start in range(0, len(ids), TOPICS_PER_PAGE):
         chunk = ids[start : start + TOPICS_PER_PAGE]
         # Padded with 0 (no topic has it) so that every page runs one SQL shape.
-        slots = {
+        slots: dict[str, Any] = {
             f"t{i}": chunk[i] if i < len(chunk) else 0 for i in range(TOPICS_PER_PAGE)
         }
-        for tag in _PAGE_TAGS.all(**slots):
+        # Each tag carries the topic it was read for (``for_topic``).
+        for tag in cast("Iterator[Any]", _PAGE_TAGS.all(**slots)):
             tags[tag.for_topic].append(tag)
     for topic in topics:
         topic.tag_list = tags[topic.pk]
@@ -469,7 +477,7 @@ def red_flag_choices() -> QuerySet[RedFlag]:
 def topic_kind_choices(*, viewer: Any) -> list[tuple[str, str]]:
     """Return the topic types ``viewer`` may start (red flags only when allowed)."""
     return [
-        (value, label)
+        (value, str(label))
         for value, label in TopicKind.choices
         if value != TopicKind.RED_FLAG or permissions.can_raise_red_flag(viewer)
     ]

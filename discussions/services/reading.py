@@ -3,8 +3,6 @@
 Reading history is off by default (the borrowing-history rule of the library
 privacy checklist, applied to ourselves): cop keeps no record of what a member read
 unless they turn it on, and turning it off deletes what was kept.
-
-Owner while the discussions are built: H3.
 """
 
 from __future__ import annotations

@@ -7,8 +7,6 @@ the flag's author, moderators and the vendor's verified representatives can see 
 :func:`red_flag_respond`; :func:`red_flag_release` publishes the flag and the
 response together, either when a moderator decides or, through
 :func:`red_flags_release_due` (run by the beat job), when the window ends.
-
-Owner while the discussions are built: H3.
 """
 
 from __future__ import annotations
@@ -25,7 +23,6 @@ from discussions import cache, permissions
 from discussions.models import (
     EmbargoState,
     ModerationAction,
-    ModerationEvent,
     Post,
     Topic,
 )
@@ -52,7 +49,8 @@ WINDOW_ENDED_REASON = "The vendor's response window ended."
 def _vendor_id(topic: Topic) -> int | None:
     if topic.embargo_vendor_id is not None:
         return topic.embargo_vendor_id
-    return topic.product.organisation_id if topic.product_id else None
+    product = topic.product if topic.product_id else None
+    return product.organisation_id if product is not None else None
 
 
 def _check_roadmap_item(topic: Topic, roadmap_item: RoadmapItem | None) -> None:
@@ -165,28 +163,16 @@ def _release(*, topic: Topic, actor: Any, reason: str) -> bool:
 
 
 def _record_release(*, topic: Topic, actor: Any, reason: str) -> None:
-    extra = {"automatic": actor is None}
-    try:
-        from discussions.services.moderation import moderation_event_record
-    except ImportError:
-        moderation_event_record = None
-    if moderation_event_record is not None:
-        moderation_event_record(
-            actor=actor,
-            action=ModerationAction.RELEASE,
-            space=topic.space,
-            topic=topic,
-            reason=reason,
-            extra=extra,
-        )
-        return
-    ModerationEvent.objects.create(
+    # Imported here: the moderation services import this module's package.
+    from discussions.services.moderation import moderation_event_record
+
+    moderation_event_record(
         actor=actor,
         action=ModerationAction.RELEASE,
-        space_id=topic.space_id,
+        space=topic.space,
         topic=topic,
         reason=reason,
-        extra=extra,
+        extra={"automatic": actor is None},
     )
 
 

@@ -1,7 +1,4 @@
-"""Celery tasks: digests (thin: each calls one service).
-
-Owner while the discussions are built: H6.
-"""
+"""Celery tasks: digests (thin: each calls one service)."""
 
 from __future__ import annotations
 

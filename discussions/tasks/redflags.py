@@ -1,7 +1,4 @@
-"""Celery tasks: redflags (thin: each calls one service).
-
-Owner while the discussions are built: H3.
-"""
+"""Celery tasks: redflags (thin: each calls one service)."""
 
 from __future__ import annotations
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from typing import Any
+from typing import Any, cast
 
 from django import template
 from django.db import DatabaseError
@@ -28,7 +28,7 @@ def unread_notification_count(context: Any) -> int | None:
         return None
     cached = getattr(request, "_cop_unread_count", _UNSET)
     if cached is not _UNSET:
-        return cached  # type: ignore[no-any-return]
+        return cast("int | None", cached)
     from discussions.selectors import notification_unread_count
 
     count: int | None

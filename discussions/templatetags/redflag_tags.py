@@ -1,8 +1,6 @@
 """Template helpers of red flags and reading markers (``{% load redflag_tags %}``).
 
 Permission filters only call :mod:`discussions.permissions`; no rule is written here.
-
-Owner while the discussions are built: H3.
 """
 
 from __future__ import annotations

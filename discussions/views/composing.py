@@ -4,8 +4,6 @@ Thin views: parse the form, fetch objects through :mod:`discussions.permissions`
 accessors, call one service of :mod:`discussions.services`, and turn its
 ``ValidationError`` into form errors (keeping the member's text) and its
 ``PermissionDenied`` into the 403 page.
-
-Owner while the discussions are built: H1b.
 """
 
 from __future__ import annotations

@@ -7,8 +7,6 @@ included. A space that is not public has no feed (404). Items carry the opening
 post's sanitised HTML and the author's public name, never an e-mail address.
 
 Link them from a page's ``<head>`` with ``discussions/includes/feed_links.html``.
-
-Owner while the discussions are built: H3.
 """
 
 from __future__ import annotations
@@ -23,7 +21,7 @@ from django.contrib.syndication.views import Feed
 from django.db.models import Prefetch, QuerySet
 from django.http import Http404, HttpRequest
 from django.urls import path, reverse
-from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
+from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed, SyndicationFeed
 from django.utils.translation import gettext as _
 
 from discussions import permissions
@@ -51,10 +49,10 @@ def public_topics_for_feed(*, space: Space | None = None) -> QuerySet[Topic]:
     )
 
 
-class _TopicFeed(Feed):
+class _TopicFeed(Feed[Any, Any]):
     """New topics (RSS 2.0); :class:`_AtomMixin` turns a subclass into Atom."""
 
-    feed_type = Rss201rev2Feed
+    feed_type: type[SyndicationFeed] = Rss201rev2Feed
 
     def get_object(self, request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
         return None

@@ -4,8 +4,6 @@ Every object comes through :mod:`discussions.permissions` accessors (404 for
 "missing" and "not visible" alike) and every list through the selectors, which
 apply the same rules. The anonymous responses of the space list, space and topic
 pages may be cached (:func:`discussions.cache.cached_for_anonymous`).
-
-Owner while the discussions are built: H1b.
 """
 
 from __future__ import annotations
@@ -46,7 +44,9 @@ def _topic_page(request: HttpRequest, space: Any = None, **filters: Any) -> Any:
     page = topic_selectors.topic_page(
         viewer=request.user, page=request.GET.get("page"), space=space, **filters
     )
-    rows = topic_selectors.topic_rows_prepare(topics=page.object_list, space=space)
+    rows = topic_selectors.topic_rows_prepare(
+        topics=list(page.object_list), space=space
+    )
     # Unread markers for members with reading history on (at most one query).
     page.object_list = reading_selectors.read_markers_attach(
         viewer=request.user, topics=rows

@@ -1,13 +1,13 @@
-"""Views: the vendor's response to a red flag and a moderator's early release.
-
-Owner while the discussions are built: H3.
-"""
+"""Views: the vendor's response to a red flag and a moderator's early release."""
 
 from __future__ import annotations
+
+from typing import TYPE_CHECKING
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path
@@ -19,14 +19,22 @@ from discussions.forms.posting import add_service_errors
 from discussions.forms.redflags import RedFlagReleaseForm, RedFlagResponseForm
 from discussions.selectors.posts import post_url
 
-
-def _roadmap_items(topic):  # type: ignore[no-untyped-def]
+if TYPE_CHECKING:
+    from discussions.models import Topic
     from vendors.models import RoadmapItem
 
+
+def _roadmap_items(topic: Topic) -> QuerySet[RoadmapItem]:
+    from vendors.models import RoadmapItem
+
+    product = topic.product if topic.product_id else None
+    vendor_id = topic.embargo_vendor_id or (
+        product.organisation_id if product is not None else None
+    )
+    if topic.product_id is None or vendor_id is None:
+        return RoadmapItem.objects.none()
     return RoadmapItem.objects.filter(
-        product_id=topic.product_id,
-        product__organisation_id=topic.embargo_vendor_id
-        or topic.product.organisation_id,
+        product_id=topic.product_id, product__organisation_id=vendor_id
     ).order_by("status", "title")
 
 

@@ -1,7 +1,4 @@
-"""Views: search over the topics and posts the viewer may see.
-
-Owner while the discussions are built: H3.
-"""
+"""Views: search over the topics and posts the viewer may see."""
 
 from __future__ import annotations
 

@@ -5,8 +5,6 @@ applies one: a mail client's RFC 8058 one-click request (body
 ``List-Unsubscribe=One-Click``, no session, no CSRF token) applies the scope's
 default at once; the page's form sends a ``choice``. A tampered or expired link
 gets a 400 page and changes nothing.
-
-Owner while the discussions are built: H6.
 """
 
 from __future__ import annotations

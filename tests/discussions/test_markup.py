@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 
 from cop.privacy.models import Criterion, RedFlag
 from discussions import markup
+from discussions.markup.rendering import _ALLOWED_TAGS
 from discussions.models import BODY_MAX_LENGTH
 from tests.factories import PostFactory, TopicFactory, UserFactory
 from tests.vendors.disclosure_fixtures import *  # noqa: F403
@@ -51,7 +52,7 @@ class _Elements(HTMLParser):
         self.elements.append((tag, {k: v or "" for k, v in attrs}))
 
 
-SAFE_TAGS = set(markup._ALLOWED_TAGS)
+SAFE_TAGS = set(_ALLOWED_TAGS)
 
 
 def _executable(html: str) -> list[str]:

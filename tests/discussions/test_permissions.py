@@ -9,6 +9,7 @@ import pytest
 from django.http import Http404
 from django.utils import timezone
 
+from cop.members import permissions as member_permissions
 from cop.members.models import Membership
 from discussions import permissions
 from discussions.models import Post, Topic
@@ -71,7 +72,7 @@ def test_library_space_closed_to_vendor_rep_who_also_works_at_a_library(
     MembershipFactory(
         user=vendor_rep_a, organisation=library, role=Membership.Role.MEMBER
     )
-    permissions.member_permissions.clear_cached_roles(vendor_rep_a)
+    member_permissions.clear_cached_roles(vendor_rep_a)
     topic = TopicFactory(space=spaces["library_workers"])
     # then: "no vendor can read it"
     assert not permissions.can_read_space(vendor_rep_a, spaces["library_workers"])

@@ -30,6 +30,7 @@ from discussions.models import (
     TopicKind,
     Visibility,
 )
+from discussions.seeding import large as large_seeding
 from discussions.seeding import seed_discussions
 from vendors.seeding import seed_vendors
 
@@ -165,9 +166,9 @@ def test_seed_demo_has_marks_mentions_flags_history_pending_and_safe_html():
 @pytest.fixture
 def small_large_scale(monkeypatch: pytest.MonkeyPatch) -> None:
     """The large seeder's shape at a fraction of its volume (the full run is in tests/bench)."""
-    monkeypatch.setattr(seeding, "LARGE_TOPIC_COUNT", 30)
-    monkeypatch.setattr(seeding, "LARGE_POST_COUNT", 600)
-    monkeypatch.setattr(seeding, "LARGE_DIGEST_SUBSCRIBERS", 40)
+    monkeypatch.setattr(large_seeding, "LARGE_TOPIC_COUNT", 30)
+    monkeypatch.setattr(large_seeding, "LARGE_POST_COUNT", 600)
+    monkeypatch.setattr(large_seeding, "LARGE_DIGEST_SUBSCRIBERS", 40)
 
 
 def test_seed_large_makes_what_is_asked_for_once(small_large_scale):
@@ -215,7 +216,7 @@ def test_seed_large_makes_what_is_asked_for_once(small_large_scale):
 def test_large_post_counts_meet_the_targets_exactly():
     import random
 
-    counts = seeding._large_post_counts(random.Random(1))
+    counts = large_seeding._large_post_counts(random.Random(1))
 
     assert len(counts) == seeding.LARGE_TOPIC_COUNT >= 2_000
     assert sum(counts) == seeding.LARGE_POST_COUNT >= 50_000

@@ -1,0 +1,171 @@
+"""The ``notify_*`` hooks the posting, moderation, red-flag and vendor services call."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from cop.members.models import Membership
+from discussions.models import Mention, NotificationKind, Post, Topic, TopicKind
+
+from .outbox import (
+    _add,
+    _product_targets_q,
+    _topic_targets_q,
+    _watch_by_default,
+    _watchers_and_muted,
+    _write,
+)
+
+if TYPE_CHECKING:
+    from vendors.models import DisclosureVersion, RoadmapStatusChange
+
+
+def notify_post_published(*, post: Post) -> None:
+    """Tell watchers, the topic's followers and mentioned members about a visible new post.
+
+    Called inside the posting (or approving) transaction when a post becomes visible:
+    at creation when no review is needed, or when a moderator approves it. The
+    opening post of a topic counts (new topic in a watched space, tag, vendor or
+    product). A vendor representative's response on a red flag also tells the
+    flag's author. A new red flag in its response window tells the verified
+    representatives of the vendor concerned, so they can answer in time. The post's author starts watching the topic unless they chose a
+    level for it. Constant number of queries; idempotent.
+    """
+    topic = post.topic
+    _watch_by_default(user_id=post.author_id, topic=topic)
+    watching, muted = _watchers_and_muted(_topic_targets_q(topic))
+    wanted: dict[int, str] = {}
+    _add(wanted, watching, NotificationKind.REPLY)
+    if post.number > 1:
+        _add(wanted, [topic.author_id], NotificationKind.REPLY)
+    if post.quote_of_id is not None:
+        _add(
+            wanted,
+            Post.objects.filter(pk=post.quote_of_id).values_list(
+                "author_id", flat=True
+            ),
+            NotificationKind.REPLY,
+        )
+    _add(
+        wanted,
+        Mention.objects.filter(post=post).values_list("user_id", flat=True),
+        NotificationKind.MENTION,
+    )
+    if post.is_vendor_response and topic.kind == TopicKind.RED_FLAG:
+        _add(wanted, [topic.author_id], NotificationKind.VENDOR_RESPONSE)
+    if post.number == 1 and topic.is_embargoed and topic.embargo_vendor_id:
+        _add(
+            wanted,
+            Membership.objects.filter(
+                organisation_id=topic.embargo_vendor_id,
+                role=Membership.Role.REPRESENTATIVE,
+                status=Membership.Status.VERIFIED,
+            ).values_list("user_id", flat=True),
+            NotificationKind.RED_FLAG_RAISED,
+        )
+    for user_id in muted:
+        wanted.pop(user_id, None)
+    _write(
+        wanted=wanted,
+        actor_id=post.author_id,
+        topic=topic,
+        post=post,
+        data={"event": "new_topic"} if post.number == 1 else {},
+    )
+
+
+def notify_answer_accepted(*, topic: Topic, post: Post, actor: Any) -> None:
+    """Tell the answer's author that it was accepted (not if they accepted it themselves)."""
+    _watchers, muted = _watchers_and_muted(_topic_targets_q(topic))
+    wanted: dict[int, str] = {}
+    if post.author_id is not None and post.author_id not in muted:
+        wanted[post.author_id] = NotificationKind.ANSWER_ACCEPTED
+    _write(
+        wanted=wanted,
+        actor_id=getattr(actor, "pk", None),
+        topic=topic,
+        post=post,
+    )
+
+
+def notify_post_reviewed(*, post: Post, approved: bool, reason: str = "") -> None:
+    """Tell a post's author that a moderator approved or rejected it.
+
+    The reason stays on the post (``rejection_reason``); the notification holds IDs
+    only. Not filtered by topic visibility: the author is told about their own post
+    even when its topic was rejected with it.
+    """
+    if post.author_id is None:
+        return
+    kind = (
+        NotificationKind.POST_APPROVED if approved else NotificationKind.POST_REJECTED
+    )
+    _write(
+        wanted={post.author_id: kind},
+        topic=post.topic,
+        post=post,
+        check_visibility=False,
+    )
+
+
+def notify_red_flag_released(*, topic: Topic) -> None:
+    """Tell the flag's author and everyone watching it, its space, tags, product or vendor.
+
+    Called when the embargo ends (inside the release transaction). The notification
+    points at the opening post, so a repeated release notifies no one twice.
+    """
+    watching, muted = _watchers_and_muted(_topic_targets_q(topic))
+    wanted: dict[int, str] = {}
+    _add(wanted, [*watching, topic.author_id], NotificationKind.RED_FLAG_PUBLISHED)
+    for user_id in muted:
+        wanted.pop(user_id, None)
+    opening = Post.objects.filter(topic=topic, number=1).first()
+    _write(
+        wanted=wanted,
+        topic=topic,
+        post=opening,
+        product_id=topic.product_id,
+    )
+
+
+def notify_disclosure_published(*, version: DisclosureVersion) -> None:
+    """Tell members watching a product or its vendor that its disclosure changed.
+
+    Called (through a ``post_save`` receiver) when a ``DisclosureVersion`` is
+    created. Disclosures are public, so no visibility filter applies.
+    """
+    watching, _muted = _watchers_and_muted(_product_targets_q(version.product_id))
+    _write(
+        wanted=dict.fromkeys(watching, NotificationKind.DISCLOSURE_CHANGED),
+        actor_id=version.published_by_id,
+        product_id=version.product_id,
+        data={"version": version.number},
+    )
+
+
+def notify_roadmap_status_changed(*, change: RoadmapStatusChange) -> None:
+    """Tell members watching a product or its vendor that a roadmap item changed status.
+
+    Called (through a ``post_save`` receiver) when a ``RoadmapStatusChange`` is
+    created. Roadmaps are public, so no visibility filter applies.
+    """
+    from vendors.models import RoadmapItem
+
+    product_id = (
+        RoadmapItem.objects.filter(pk=change.item_id)
+        .values_list("product_id", flat=True)
+        .first()
+    )
+    if product_id is None:
+        return
+    watching, _muted = _watchers_and_muted(_product_targets_q(product_id))
+    _write(
+        wanted=dict.fromkeys(watching, NotificationKind.ROADMAP_CHANGED),
+        actor_id=change.changed_by_id,
+        product_id=product_id,
+        data={
+            "item": change.item_id,
+            "from": change.from_status,
+            "to": change.to_status,
+        },
+    )
