@@ -69,10 +69,12 @@ class SmtpSink:
             self._controller.stop()
             self._controller = None
 
-    def duplicates(self) -> int:
-        """Return how many deliveries repeated a (recipient, Message-ID) pair."""
+    def duplicates(self, recipients: list[str] | None = None) -> int:
+        """Return how many deliveries (to ``recipients``) repeated a (recipient, Message-ID)."""
         with self.lock:
-            counts = Counter(self.delivered)
+            counts = Counter(
+                d for d in self.delivered if recipients is None or d[0] in recipients
+            )
         return sum(n - 1 for n in counts.values() if n > 1)
 
     def count(self) -> int:
