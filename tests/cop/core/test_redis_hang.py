@@ -84,9 +84,9 @@ def _timed(call: Any) -> tuple[Any, float]:
 
 
 @pytest.mark.integration
-# Committed rows (a reply's post-commit work needs them); the rows the migrations
-# made (the review workflow) are restored afterwards for the tests that follow.
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+# Committed rows: a reply's post-commit work needs them (pytest-django runs these
+# transactional tests after the others, as for the outbox integration test).
+@pytest.mark.django_db(transaction=True)
 def test_hung_redis_page_post_and_readyz_answer_within_seconds(
     settings, redis_server, redis_everywhere
 ):
