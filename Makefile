@@ -7,6 +7,8 @@
 #   PYTEST_PARALLEL=...      xdist options of `make test`; PYTEST_PARALLEL= runs serially
 #   DATA_COMMANDS=...        manage.py commands that load reference and demo data
 #   DATABASE_URL, REDIS_URL  PostgreSQL and Redis instead of the embedded default
+#   USERS=50 DURATION=60 SCALE=large   `make loadtest`: locust users, seconds, seed scale
+#   FAULTTEST_ARGS=...       `make faulttest`, e.g. FAULTTEST_ARGS="--short --only redis-kill"
 
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
@@ -23,7 +25,12 @@ DATA_COMMANDS ?= load_privacy_framework seed_demo
 # Rebuilt only when the lock or the project file changes.
 SYNCED := $(VENV)/.cop-synced
 
-.PHONY: help install migrate data run test lint format bench
+USERS ?= 50
+DURATION ?= 60
+SCALE ?= large
+FAULTTEST_ARGS ?=
+
+.PHONY: help install migrate data run test lint format bench loadtest faulttest
 
 help:
 	@echo "make run     install, migrate, load data, start web + worker + beat (PORT=$${PORT:-8000})"
@@ -31,6 +38,8 @@ help:
 	@echo "make lint    ruff check, ruff format --check and mypy (strict)"
 	@echo "make format  ruff check --fix and ruff format"
 	@echo "make bench   run the benchmarks in tests/bench"
+	@echo "make loadtest  locust on gunicorn + PostgreSQL + Redis (USERS=50 DURATION=60 SCALE=large)"
+	@echo "make faulttest the platform under failing Redis, PostgreSQL, workers and SMTP"
 
 $(BIN)/python:
 	@$(PYTHON) -m venv $(VENV) || { \
@@ -82,3 +91,11 @@ bench: install
 	else \
 	  echo "No benchmarks in tests/bench yet."; \
 	fi
+
+# Both need PostgreSQL on 127.0.0.1:5432 (COP_OPS_POSTGRES_URL) and redis-server; they
+# create and drop their own database and start their own Redis on a free port.
+loadtest: install
+	$(BIN)/python -m tests.ops.loadtest --users $(USERS) --duration $(DURATION) --scale $(SCALE)
+
+faulttest: install
+	$(BIN)/python -m tests.ops.faulttest $(FAULTTEST_ARGS)

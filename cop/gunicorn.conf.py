@@ -4,7 +4,8 @@ Environment: ``PORT`` (8000), ``COP_BIND_HOST`` (127.0.0.1; the container uses
 0.0.0.0), ``GUNICORN_WORKERS`` (2 sync workers), ``GUNICORN_TIMEOUT`` (30 s),
 ``GUNICORN_PRELOAD`` (1: load the app once in the master).
 The access log never contains the client address: only time, request line without
-the query string, status, size and duration.
+the query string, status, size and duration; the error log masks every IP address
+(``cop.core.logging.GunicornLogger``).
 """
 
 # ruff: noqa: N999 - gunicorn.conf.py is the name gunicorn looks for
@@ -48,6 +49,8 @@ max_requests_jitter = 200
 wsgi_app = "cop.wsgi:application"
 accesslog = "-"
 errorlog = "-"
+# Masks IP addresses in gunicorn's own logs ("Invalid request from ip=...").
+logger_class = "cop.core.logging.GunicornLogger"
 # No %(h)s (client address), no query string, no referrer or user agent.
 access_log_format = '%(t)s "%(m)s %(U)s %(H)s" %(s)s %(B)s %(M)sms'
 # Only the reverse proxy in front of the container may say a request came over https.

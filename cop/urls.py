@@ -1,6 +1,5 @@
 """URL configuration: the one place where the apps are tied together."""
 
-from django.conf import settings
 from django.urls import include, path
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
@@ -19,12 +18,14 @@ urlpatterns = [
     path("api/v1/", include("vendors.api.urls")),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
+    # Uploaded images of the embedded default; 404 unless settings.COP_SERVE_MEDIA.
+    path("media/<path:path>", core_views.media, name="media"),
 ]
 
-if settings.DEBUG:
-    from django.conf.urls.static import static
-
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+# A database outage answers 503 with Retry-After instead of the 500 page.
+handler500 = "cop.core.outage.server_error"
+# The API answers a path that matches no endpoint in JSON too.
+handler404 = "cop.core.views.page_not_found"
 
 # Wagtail's page serving comes last: it answers every path not matched above.
 urlpatterns += [path("", include(wagtail_urls))]

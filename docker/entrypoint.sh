@@ -11,11 +11,12 @@ case "${1:-web}" in
     exec python -m gunicorn -c cop/gunicorn.conf.py
     ;;
   worker)
-    exec python -m celery -A cop worker --loglevel "${COP_LOG_LEVEL:-INFO}" \
+    # --quiet: no start-up banner, which prints the broker's address outside the logs.
+    exec python -m celery -A cop --quiet worker --loglevel "${COP_LOG_LEVEL:-INFO}" \
       --concurrency "${COP_WORKER_CONCURRENCY:-2}" --hostname "worker@%h"
     ;;
   beat)
-    exec python -m celery -A cop beat --loglevel "${COP_LOG_LEVEL:-INFO}" \
+    exec python -m celery -A cop --quiet beat --loglevel "${COP_LOG_LEVEL:-INFO}" \
       --schedule "${COP_VAR_DIR}/celerybeat-schedule"
     ;;
   manage)

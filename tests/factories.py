@@ -7,7 +7,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from cop.members.models import Membership, Organisation, User
-from cop.members.validators import display_name_key
+from cop.members.validators import display_name_folded_key, display_name_key
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -20,6 +20,9 @@ class UserFactory(factory.django.DjangoModelFactory):
     is_active = True
     display_name = factory.Sequence(lambda n: f"Member {n}")
     display_name_key = factory.LazyAttribute(lambda o: display_name_key(o.display_name))
+    display_name_folded_key = factory.LazyAttribute(
+        lambda o: display_name_folded_key(o.display_name)
+    )
 
 
 class OrganisationFactory(factory.django.DjangoModelFactory):

@@ -98,6 +98,8 @@ ERROR_PAGES = row(others=SKIP)
 
 # ----------------------------------------------------------------- cop's own URLs
 EXPECTED: dict[str, Any] = {
+    # Uploaded images of the embedded default; off (404) unless COP_SERVE_MEDIA.
+    "media": row(others=NOT_FOUND),
     "healthz": PUBLIC,
     "readyz": row(others=SKIP),  # needs the broker; covered in tests/cop/core
     # members: organisations and affiliations
@@ -198,7 +200,7 @@ EXPECTED: dict[str, Any] = {
     "api:changelog": PUBLIC,
     "api:criterion_list": PUBLIC,
     "api:criterion_detail": PUBLIC,
-    # discussions: reading and composing (H1b). Per-space visibility, roles and
+    # discussions: reading and composing. Per-space visibility, roles and
     # 404-for-invisible are tested in tests/discussions/test_views_*.py.
     "discussions:index": PUBLIC,
     "discussions:space": row(others={OK, NOT_FOUND}),
@@ -212,16 +214,16 @@ EXPECTED: dict[str, Any] = {
     "discussions:post_edit": row(anonymous=LOGIN, others={OK, FORBIDDEN, NOT_FOUND}),
     "discussions:answer_accept": POST_ONLY,
     "discussions:helpful_toggle": POST_ONLY,
-    # discussions: notifications and follows (H5)
+    # discussions: notifications and follows
     "discussions:notifications": MEMBERS,
     "discussions:notification_open": row(anonymous=LOGIN, others=NOT_FOUND),
     "discussions:notification_read": POST_ONLY,
     "discussions:notifications_read_all": POST_ONLY,
     "discussions:follow": MEMBERS,
     "discussions:notification_settings": MEMBERS,
-    # discussions: e-mail unsubscribe by signed link, no sign-in (H6): a bad token is 400
+    # discussions: e-mail unsubscribe by signed link, no sign-in: a bad token is 400
     "discussions:unsubscribe": row(others={OK, "status 400"}),
-    # discussions: search, feeds (public content only), reading history, red flags (H3)
+    # discussions: search, feeds (public content only), reading history, red flags
     "discussions:search": PUBLIC,
     "discussions:feed_site_atom": PUBLIC,
     "discussions:feed_site_rss": PUBLIC,
@@ -409,9 +411,10 @@ def url_kwargs(world: dict[str, Any]) -> dict[str, dict[str, dict[str, Any]]]:
         "members_admin:edit": {"": {"pk": world["worker"].pk}},
         "members_admin:delete": {"": {"pk": world["worker"].pk}},
         "wagtail_serve": {"": {}},
+        "media": {"": {"path": "original_images/missing.png"}},
         "vendors:vendor_detail": {"": {"vendor_slug": a.slug}},
         "api:vendor_detail": {"": {"vendor_slug": a.slug}},
-        # H3: a missing space has no feed; a missing red flag is a 404 (after sign-in).
+        # A missing space has no feed; a missing red flag is a 404 (after sign-in).
         "discussions:feed_space_atom": {"": {"slug": "no-such-space"}},
         "discussions:feed_space_rss": {"": {"slug": "no-such-space"}},
         "discussions:red_flag_respond": {"": {"topic_id": 987654}},

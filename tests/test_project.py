@@ -57,6 +57,11 @@ def test_ruff_format_check_finds_nothing(tmp_path):
     assert result.returncode == 0, result.stdout + result.stderr
 
 
+def test_mypy_strict_finds_nothing(tmp_path):
+    result = _run([sys.executable, "-m", "mypy", "."], tmp_path)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
 def test_makemigrations_check_finds_no_missing_migrations(tmp_path):
     result = _run(
         [sys.executable, "manage.py", "makemigrations", "--check", "--dry-run"],

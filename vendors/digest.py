@@ -129,7 +129,7 @@ def _prefix_q(q: Q, prefix: str) -> Q:
     clone.children = [
         _prefix_q(child, prefix)
         if isinstance(child, Q)
-        else (f"{prefix}{child[0]}", child[1])
+        else (f"{prefix}{child[0]}", child[1])  # type: ignore[index]  # a (lookup, value) pair
         for child in q.children
     ]
     return clone

@@ -41,7 +41,7 @@ class DisclosureForm(WagtailAdminModelForm):
                 ).filter(disclosure__isnull=True)
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        cleaned: dict[str, Any] = super().clean()
         product = cleaned.get("product") or (
             self.instance.product if self.instance.product_id else None
         )
@@ -103,7 +103,7 @@ class RoadmapItemForm(WagtailAdminModelForm):
             )
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        cleaned: dict[str, Any] = super().clean()
         product = cleaned.get("product") or (
             self.instance.product if self.instance.product_id else None
         )

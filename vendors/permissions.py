@@ -108,7 +108,7 @@ def access_product_for_edit(user: Any, product_id: int) -> Product:
 
 def access_disclosure_for_edit(user: Any, disclosure_id: Any) -> Disclosure:
     """Return disclosure ``disclosure_id`` if ``user`` may edit or review it, else 404."""
-    disclosure = (
+    disclosure: Disclosure | None = (
         Disclosure.objects.select_related("product__organisation")
         .filter(pk=_int_or_none(disclosure_id))
         .first()
@@ -122,10 +122,13 @@ def access_disclosure_for_edit(user: Any, disclosure_id: Any) -> Disclosure:
 
 def access_roadmap_item_for_edit(user: Any, item_id: Any) -> RoadmapItem:
     """Return roadmap item ``item_id`` if ``user`` may manage it, else raise ``Http404``."""
+    item_pk = _int_or_none(item_id)
     item = (
         RoadmapItem.objects.select_related("product__organisation")
-        .filter(pk=_int_or_none(item_id))
+        .filter(pk=item_pk)
         .first()
+        if item_pk is not None
+        else None
     )
     if item is None or not can_manage_roadmap(user, item.product):
         raise Http404
@@ -163,7 +166,8 @@ class _ProductScopedPolicy(BasePermissionPolicy):
     moderators_see_all = True
 
     def _product(self, instance: Any) -> Product:
-        return getattr(instance, self.product_path)
+        product: Product = getattr(instance, self.product_path)
+        return product
 
     def user_has_permission(self, user: Any, action: str) -> bool:
         if action in ("add", "change", "view", "lock", "unlock"):
@@ -187,7 +191,7 @@ class _ProductScopedPolicy(BasePermissionPolicy):
     def instances_user_has_any_permission_for(
         self, user: Any, actions: Any
     ) -> QuerySet[Any]:
-        qs = self.model._default_manager.all()
+        qs: QuerySet[Any] = self.model._default_manager.all()
         if (
             self.moderators_see_all
             and is_moderator(user)

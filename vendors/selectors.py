@@ -144,7 +144,7 @@ def answer_is_stale(*, answer: dict[str, Any], cutoff: dt.date) -> bool:
     if answer.get("status") != AnswerStatus.ANSWERED:
         return False
     as_of = answer.get("as_of")
-    return bool(as_of) and dt.date.fromisoformat(as_of) < cutoff
+    return bool(as_of) and dt.date.fromisoformat(str(as_of)) < cutoff
 
 
 @dataclass(frozen=True)
@@ -253,7 +253,9 @@ def products_for_editor(*, viewer: Any) -> QuerySet[Product]:
 
 def disclosures_for_admin(*, viewer: Any) -> QuerySet[Disclosure]:
     """Return the disclosures ``viewer`` sees in the admin (moderators: all)."""
-    qs = Disclosure.objects.select_related("product__organisation", "latest_revision")
+    qs: QuerySet[Disclosure] = Disclosure.objects.select_related(
+        "product__organisation", "latest_revision"
+    )
     if permissions.can_review_disclosure(viewer):
         return qs
     return qs.filter(permissions.editable_products_q(viewer, prefix="product__"))

@@ -1,4 +1,12 @@
-"""Logging filters that keep personal data out of the logs."""
+"""Logging filters that keep personal data out of the logs.
+
+Every log the platform writes passes :class:`DropClientAddress`: Django's and Celery's
+through ``settings.LOGGING``, gunicorn's own error and access logs through
+:class:`GunicornLogger` (``logger_class`` in ``cop/gunicorn.conf.py``). It masks every
+IP address, the client's and any other, in the message, its arguments, and the
+rendered traceback, so that an exception text ("Error 111 connecting to ...") or
+gunicorn's "Invalid request from ip=..." cannot carry one.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +14,8 @@ import ipaddress
 import logging
 import re
 from typing import Any
+
+from gunicorn.glogging import Logger as BaseGunicornLogger
 
 _IPV4 = r"\d{1,3}(?:\.\d{1,3}){3}"
 # An IPv6 address, optionally ending in an embedded IPv4 (::ffff:203.0.113.7), or an
@@ -28,15 +38,50 @@ def scrub(value: Any) -> Any:
     return _CANDIDATE.sub(_mask, value) if isinstance(value, str) else value
 
 
+_TRACEBACK_FORMATTER = logging.Formatter()
+
+
 class DropClientAddress(logging.Filter):
-    """Remove IP addresses from log records and drop the ``request`` object they carry."""
+    """Remove IP addresses from log records and drop the ``request`` object they carry.
+
+    The message is rendered here and stored without arguments, so that an argument
+    of any type is masked; so is the traceback (as ``exc_text``, which formatters
+    reuse) and ``stack_info``. Never drops a record.
+    """
 
     def filter(self, record: logging.LogRecord) -> bool:
         if hasattr(record, "request"):
             record.request = None
-        record.msg = scrub(record.msg)
-        if isinstance(record.args, tuple):
-            record.args = tuple(scrub(a) for a in record.args)
-        elif isinstance(record.args, dict):
-            record.args = {k: scrub(v) for k, v in record.args.items()}
+        try:
+            # Rendered first: an argument may be an exception or an object whose text
+            # holds an address ("Error 111 connecting to 10.0.0.5:6379").
+            message = record.getMessage()
+        except (TypeError, ValueError, KeyError):
+            message = None  # a broken format string: logging reports it later
+        if message is not None:
+            record.msg, record.args = scrub(message), ()
+        else:
+            record.msg = scrub(record.msg)
+            if isinstance(record.args, tuple):
+                record.args = tuple(scrub(a) for a in record.args)
+        if record.exc_info and not record.exc_text:
+            record.exc_text = _TRACEBACK_FORMATTER.formatException(record.exc_info)
+        record.exc_text = scrub(record.exc_text)
+        record.stack_info = scrub(record.stack_info)
         return True
+
+
+class GunicornLogger(BaseGunicornLogger):
+    """gunicorn's logger with :class:`DropClientAddress` on every handler it sets up.
+
+    gunicorn writes the client address into its own error log ("Invalid request from
+    ip=...: Request Line is too large", also for oversized or invalid headers); its
+    loggers do not propagate, so ``settings.LOGGING`` never sees those records.
+    """
+
+    def setup(self, cfg: Any) -> None:
+        super().setup(cfg)
+        for log in (self.error_log, self.access_log):
+            for handler in log.handlers:
+                if not any(isinstance(f, DropClientAddress) for f in handler.filters):
+                    handler.addFilter(DropClientAddress())

@@ -131,7 +131,8 @@ def _instances(compiler: Any, results: Any, db: str) -> Iterator[Model]:
     select_fields = klass_info["select_fields"]
     start, end = select_fields[0], select_fields[-1] + 1
     init_list = [f[0].target.attname for f in select[start:end]]
-    related_populators = get_related_populators(klass_info, select, db)
+    # django-stubs 6 describes Django 6's signature (with fetch_mode); 5.2 has three.
+    related_populators = get_related_populators(klass_info, select, db)  # type: ignore[call-arg]
     for row in compiler.results_iter(results, tuple_expected=False):
         obj = model_cls.from_db(db, init_list, row[start:end])
         for populator in related_populators:

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 from allauth.account.auth_backends import AuthenticationBackend as AllauthBackend
 from django.contrib.auth import get_user_model
@@ -32,6 +32,9 @@ from django.core.exceptions import ValidationError
 from cop.core.prepared import PreparedQuery
 from cop.core.registry import Registry
 from cop.members import permissions
+
+if TYPE_CHECKING:
+    from cop.members.models import User
 
 
 @dataclass(frozen=True)
@@ -75,7 +78,7 @@ def load_user_with_facts(backend: ModelBackend, user_id: Any) -> Any:
     except ValidationError:
         return None
     user = USER_WITH_FACTS.first(user_id=pk)
-    if user is None or not backend.user_can_authenticate(user):
+    if user is None or not backend.user_can_authenticate(cast("User", user)):
         return None
     for fact in _facts():
         fact.apply(user)

@@ -21,6 +21,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -31,6 +32,8 @@ from cop.members import permissions
 DEFAULT_MFA_REQUIRED_PREFIXES = ("/admin/", "/django-admin/")
 # Wagtail's own login checks only the password; allauth's asks for the second factor.
 WAGTAIL_LOGIN_PATHS = ("/admin/login/",)
+# Admin paths Wagtail serves to everyone (its icon sprite and translations).
+ADMIN_PUBLIC_PREFIXES = ("/admin/jsi18n/", "/admin/sprite")
 # The only admin paths open to vendor representatives (see AdminScopeMiddleware);
 # settings.COP_SCOPED_ADMIN_PATH_PREFIXES overrides it.
 DEFAULT_SCOPED_ADMIN_PREFIXES = (
@@ -111,11 +114,15 @@ class ElevatedRoleMfaMiddleware:
 
 
 class AdminScopeMiddleware:
-    """Keep vendor representatives inside the vendor part of the Wagtail admin.
+    """Answer members without admin rights with a 403 page, and keep vendor
+    representatives inside the vendor part of the Wagtail admin.
 
-    Wagtail grants its whole admin to anyone with admin access; representatives need
-    only their own disclosures and roadmaps (whose views check ownership). Any other
-    admin path answers 404 for them, so nothing of the CMS shows or is hinted at.
+    Wagtail sends a signed-in member without admin access to the sign-in page, which
+    sends them straight back, forever; they get a 403 page saying what the admin is
+    for and who uses it instead. Wagtail grants its whole admin to anyone with admin
+    access; representatives need only their own disclosures and roadmaps (whose views
+    check ownership). Any other admin path answers 404 for them, so nothing of the
+    CMS shows or is hinted at.
     """
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
@@ -123,6 +130,15 @@ class AdminScopeMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         path = request.path
+        user = getattr(request, "user", None)
+        if (
+            path.startswith("/admin/")
+            and not path.startswith((*WAGTAIL_LOGIN_PATHS, *ADMIN_PUBLIC_PREFIXES))
+            and user is not None
+            and user.is_authenticated
+            and not permissions.can_use_admin(user)
+        ):
+            return render(request, "members/admin_forbidden.html", status=403)
         if path.startswith("/admin/") and path != "/admin/":
             allowed = tuple(
                 getattr(
@@ -131,7 +147,6 @@ class AdminScopeMiddleware:
                     DEFAULT_SCOPED_ADMIN_PREFIXES,
                 )
             )
-            user = getattr(request, "user", None)
             if (
                 not path.startswith(allowed)
                 and not path.startswith(WAGTAIL_LOGIN_PATHS)

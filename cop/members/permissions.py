@@ -279,6 +279,15 @@ def admin_scope_limited(user: Any) -> bool:
     )
 
 
+def can_use_admin(user: Any) -> bool:
+    """Return whether ``user`` may enter the Wagtail admin at all.
+
+    Wagtail's own gate (``wagtailadmin.access_admin``): admins, moderators and verified
+    vendor representatives, each with MFA (the grant comes from the role backends).
+    """
+    return bool(user.is_authenticated and user.has_perm("wagtailadmin.access_admin"))
+
+
 # ----------------------------------------------------------------- role predicates
 
 

@@ -207,11 +207,14 @@ def demo_profile_ensure(
 ) -> None:
     """Give a demo account its display name and its acceptance of ``conduct``; idempotent."""
     from cop.members.services.conduct import code_of_conduct_accept
-    from cop.members.services.profiles import profile_display_name_prepare
+    from cop.members.services.profiles import (
+        PROFILE_NAME_FIELDS,
+        profile_display_name_prepare,
+    )
 
     if user.display_name != display_name:
         profile_display_name_prepare(user=user, display_name=display_name)
-        user.save(update_fields=["display_name", "display_name_key"])
+        user.save(update_fields=list(PROFILE_NAME_FIELDS))
     if conduct is not None:
         code_of_conduct_accept(user=user, version=conduct)
 
@@ -276,24 +279,30 @@ def demo_readers_ensure(
     """
     from allauth.account.models import EmailAddress
 
-    from cop.members.validators import display_name_key
+    from cop.members.validators import display_name_keys
 
     user_model = get_user_model()
     existing = set(
         user_model.objects.filter(email__in=emails).values_list("email", flat=True)
     )
     password = demo_password_hash()
+    missing = [
+        (email, display_name(n))
+        for n, email in enumerate(emails, start=1)
+        if email not in existing
+    ]
     user_model.objects.bulk_create(
         [
             user_model(
                 email=email,
                 password=password,
                 is_active=True,
-                display_name=display_name(n),
-                display_name_key=display_name_key(display_name(n)),
+                display_name=name,
+                display_name_key=shape_key,
+                display_name_folded_key=folded_key,
             )
-            for n, email in enumerate(emails, start=1)
-            if email not in existing
+            for email, name in missing
+            for shape_key, folded_key in [display_name_keys(name)]
         ],
         batch_size=batch_size,
     )

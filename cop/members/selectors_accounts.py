@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 
 from cop.members.models import (
     CodeOfConductAcceptance,
@@ -16,15 +16,20 @@ from cop.members.models import (
     Membership,
     User,
 )
-from cop.members.validators import display_name_key
+from cop.members.validators import display_name_keys
 
 
 def display_name_is_taken(*, name: str, exclude_user_id: int | None = None) -> bool:
     """Return whether another account's display name looks like ``name``.
 
-    Compares case-folded confusable skeletons, so "anna" is taken by "Anna" spelt with a Greek capital alpha.
+    Compares confusable skeletons taken before and after case folding, so "anna" is
+    taken by "Anna" spelt with a Greek capital alpha, and "RIVERBEND READER" by
+    "Riverbend Reader".
     """
-    users = User.objects.filter(display_name_key=display_name_key(name))
+    shape_key, folded_key = display_name_keys(name)
+    users = User.objects.filter(
+        Q(display_name_key=shape_key) | Q(display_name_folded_key=folded_key)
+    )
     if exclude_user_id is not None:
         users = users.exclude(pk=exclude_user_id)
     return users.exists()

@@ -1,6 +1,6 @@
 """Member URLs (``members:``)."""
 
-from django.urls import path
+from django.urls import URLPattern, URLResolver, path
 
 from cop.members.views import accounts as account_views
 from cop.members.views import organisations as org_views
@@ -8,7 +8,7 @@ from cop.members.views import profiles as profile_views
 
 app_name = "members"
 
-urlpatterns: list = []
+urlpatterns: list[URLPattern | URLResolver] = []
 
 # Organisations and affiliations (cop.members.views.organisations).
 urlpatterns += [

@@ -1,10 +1,10 @@
 """Rules for what members type into their profile: display names and bios.
 
 Display names are the only thing other people see of a member, so two names that
-look alike must not both exist. ``display_name_key`` reduces a name to its UTS #39
-*skeleton* (computed by ICU's ``SpoofChecker``, the reference implementation), folded
-for case, so that "Anna", "anna" and "Anna" spelt with a Greek capital alpha share one key. The
-key is stored in a uniquely constrained column.
+look alike must not both exist. ``display_name_keys`` reduces a name to two UTS #39
+*skeletons* (computed by ICU's ``SpoofChecker``, the reference implementation), one
+taken before and one after case folding, so that "Anna", "ANNA" and "Anna" spelt with
+a Greek capital alpha share a key. Each key is stored in a uniquely constrained column.
 """
 
 from __future__ import annotations
@@ -49,22 +49,57 @@ def _spoof_checker() -> icu.SpoofChecker:
     return icu.SpoofChecker()
 
 
-def display_name_key(name: str) -> str:
-    """Return the case-insensitive confusable skeleton of ``name``.
+def _normalised(name: str) -> str:
+    return unicodedata.normalize("NFKC", _SPACES.sub(" ", name).strip())
 
-    Skeleton, case fold, skeleton again: the first pass maps look-alikes from other
-    scripts to their prototypes (Greek capital alpha → Latin "A"), the fold removes case, and the second
-    pass catches prototypes that only appear after folding. Idempotent.
+
+def display_name_key(name: str) -> str:
+    """Return the shape key of ``name``: its confusable skeleton, then case-folded.
+
+    Skeleton, case fold, skeleton again: the first pass maps look-alikes to their
+    prototypes *as written*, so capitals that look alike across scripts meet (Greek
+    capital alpha and Latin "A", Cyrillic and Latin "KOT", a capital I for a
+    small l); the fold removes case and the second pass catches prototypes that only
+    appear after folding. Idempotent. Use :func:`display_name_keys` for comparisons:
+    this key alone misses names that differ only in case when a capital's prototype
+    is another letter ("RIVERBEND" has the skeleton "RlVERBEND").
     """
     checker = _spoof_checker()
-    normalised = unicodedata.normalize("NFKC", _SPACES.sub(" ", name).strip())
-    first = checker.getSkeleton(0, normalised)
+    first = checker.getSkeleton(0, _normalised(name))
     return str(checker.getSkeleton(0, first.casefold()))
 
 
+def display_name_folded_key(name: str) -> str:
+    """Return the case key of ``name``: case-folded first, then its confusable skeleton.
+
+    UTS #39 compares case-insensitively by folding before the skeleton, so "Anna",
+    "ANNA" and "RIVERBEND READER" / "Riverbend Reader" meet here. Skeleton and fold
+    are applied twice so that the result is a fixed point. Idempotent.
+    """
+    checker = _spoof_checker()
+    first = checker.getSkeleton(0, _normalised(name).casefold())
+    return str(checker.getSkeleton(0, first.casefold()))
+
+
+def display_name_keys(name: str) -> tuple[str, str]:
+    """Return ``(shape key, case key)`` of ``name``; two names are the same if either matches.
+
+    Neither order of folding and skeleton catches everything: folding first turns a
+    Greek capital eta into a small eta, which no longer looks like an "h", and the
+    skeleton first turns a capital I into an "l", so "RIVERBEND" stops matching
+    "Riverbend". Each key has its own unique column (``User.display_name_key`` and
+    ``User.display_name_folded_key``).
+    """
+    return display_name_key(name), display_name_folded_key(name)
+
+
 @lru_cache(maxsize=1)
-def _reserved_keys() -> frozenset[str]:
-    return frozenset(display_name_key(name) for name in RESERVED_DISPLAY_NAMES)
+def _reserved_keys() -> frozenset[tuple[int, str]]:
+    return frozenset(
+        (kind, key)
+        for name in RESERVED_DISPLAY_NAMES
+        for kind, key in enumerate(display_name_keys(name))
+    )
 
 
 def clean_display_name(value: str | None) -> str:
@@ -97,7 +132,7 @@ def clean_display_name(value: str | None) -> str:
         raise ValidationError(
             _("A display name needs at least one letter or digit."), code="no_letters"
         )
-    if display_name_key(name) in _reserved_keys():
+    if not _reserved_keys().isdisjoint(enumerate(display_name_keys(name))):
         raise ValidationError(
             _("This display name is reserved; please choose another."),
             code="reserved",

@@ -24,7 +24,8 @@ VAR_DIR = Path(env("COP_VAR_DIR", default=str(BASE_DIR / "var"))).resolve()
 SECRET_KEY = env(
     "DJANGO_SECRET_KEY", default="insecure-dev-key-never-use-in-production"
 )
-DEBUG = env.bool("DJANGO_DEBUG", default=False)
+# Off everywhere unless asked for: COP_DEBUG=1 (DJANGO_DEBUG=true is also read).
+DEBUG = env.bool("COP_DEBUG", default=env.bool("DJANGO_DEBUG", default=False))
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["127.0.0.1", "localhost"])
 CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
 SITE_URL = env("COP_SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
@@ -73,14 +74,20 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Notes whether the request wrote to the database before an outage (cop.core.outage).
+    "cop.core.outage.DatabaseWriteTrackingMiddleware",
     "django.middleware.security.SecurityMiddleware",
-    "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Before WhiteNoise, so that static files carry the policy too (an SVG is a document).
     "cop.core.middleware.ContentSecurityPolicyMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # 400 for control characters (NUL...) in the path, query or form fields; after
+    # CSRF, whose check must pass before a form is shown back (cop.core.control_characters).
+    "cop.core.control_characters.RejectControlCharactersMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "allauth.usersessions.middleware.UserSessionsMiddleware",
@@ -122,6 +129,14 @@ DATABASES = {
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env("REDIS_URL", default="")
+# Every Redis client (cache and rate limits, Celery broker) gives up on a Redis that
+# does not answer after this many seconds, so that a hung Redis degrades a request
+# the way a stopped one does instead of stalling it.
+REDIS_TIMEOUT = env.float("COP_REDIS_TIMEOUT", default=1.0)
+REDIS_CLIENT_OPTIONS = {
+    "socket_connect_timeout": REDIS_TIMEOUT,
+    "socket_timeout": REDIS_TIMEOUT,
+}
 if REDIS_URL:
     checked_url("REDIS_URL", REDIS_URL, {"redis", "rediss", "unix"})
     CACHES = {
@@ -131,7 +146,7 @@ if REDIS_URL:
             "BACKEND": "cop.core.cache.ResilientRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "cop",
-            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
+            "OPTIONS": REDIS_CLIENT_OPTIONS,
         }
     }
 else:
@@ -174,7 +189,20 @@ else:
         # seconds: minutes, not Redis' default hour. Keep it above the longest
         # countdown/ETA and above CELERY_TASK_TIME_LIMIT.
         "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=600),
+        # Without a socket timeout a publish to a Redis that accepts connections but
+        # never answers (stopped, overloaded, half-open) waits forever. The worker's
+        # BRPOP is read only once the socket is readable, so it is not cut short.
+        **REDIS_CLIENT_OPTIONS,
     }
+    CELERY_BROKER_CONNECTION_TIMEOUT = REDIS_TIMEOUT
+# A publish from a request (on_commit) tries once more, then gives up: what it was
+# for stays in the database (an outbox row, a due digest) for the sweepers.
+CELERY_TASK_PUBLISH_RETRY_POLICY = {
+    "max_retries": 1,
+    "interval_start": 0,
+    "interval_step": 0.2,
+    "interval_max": 0.2,
+}
 CELERY_TASK_SERIALIZER = "json"
 CELERY_RESULT_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
@@ -370,6 +398,9 @@ STATIC_ROOT = VAR_DIR / "static"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env("COP_MEDIA_ROOT", default=str(VAR_DIR / "media")))
+# Whether cop itself serves uploaded images under MEDIA_URL (cop.core.views.media):
+# on for the embedded default (dev), off in production, where the reverse proxy does.
+COP_SERVE_MEDIA = False
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -450,6 +481,11 @@ SPECTACULAR_SETTINGS = {
     "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
     # Only /api/v1/ is cop's public API; Wagtail's admin API is internal.
     "PREPROCESSING_HOOKS": ["cop.core.openapi.public_api_only"],
+    # 400/404/503 answers, path patterns and pagination bounds (cop.core.openapi).
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "cop.core.openapi.document_errors",
+    ],
     # from_status and to_status share one choice set; name it once in the schema.
     "ENUM_NAME_OVERRIDES": {"RoadmapStatusEnum": "vendors.models.RoadmapStatus"},
 }
@@ -458,6 +494,9 @@ SPECTACULAR_SETTINGS = {
 # Password of the demo accounts that seed_demo creates; seed_demo refuses to run in production.
 COP_DEMO_PASSWORD = "cop-demo-2026"  # noqa: S105 - public by design, listed in README.md
 COP_HEARTBEAT_STALE_AFTER = timedelta(minutes=5)
+# /readyz answers within this many seconds; a dependency that has not answered by
+# then counts as unavailable (503).
+COP_READYZ_TIMEOUT = env.float("COP_READYZ_TIMEOUT", default=2.0)
 COP_ENVIRONMENT = env("COP_ENVIRONMENT", default="development")
 
 # ---------------------------------------------------------------- discussions: posting

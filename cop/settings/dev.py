@@ -1,10 +1,15 @@
-"""Local development and ``make run``: DEBUG on, static files served from the source tree."""
+"""Local development and ``make run``: production behaviour, data on this machine.
+
+DEBUG stays off unless ``COP_DEBUG=1``, so pages, errors and headers (CSP on every
+response, 404s included) are what production sends. Static files are served by
+WhiteNoise straight from the source tree (no ``collectstatic``), uploaded images by
+``cop.core.views.media``.
+"""
 
 from cop.settings.base import *
 
-DEBUG = env.bool("DJANGO_DEBUG", default=True)
 WHITENOISE_USE_FINDERS = True
-WHITENOISE_AUTOREFRESH = True
 STORAGES["staticfiles"] = {
     "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
 }
+COP_SERVE_MEDIA = True

@@ -6,12 +6,12 @@ methods, page-number pagination. Every list runs a fixed number of queries.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django.db.models import QuerySet
 from django.http import Http404
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import extend_schema
 from rest_framework import generics, serializers
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.permissions import AllowAny
@@ -45,13 +45,89 @@ class Pagination(PageNumberPagination):
     max_page_size = 100
 
 
+class PaginationQuery(serializers.Serializer[Any]):
+    """The query parameters of every paginated list (documented by ``Pagination``)."""
+
+    page = serializers.IntegerField(min_value=1, required=False)
+    # Larger sizes are served as max_page_size (documented in the schema).
+    page_size = serializers.IntegerField(min_value=1, required=False)
+
+
+class ChangelogQuery(serializers.Serializer[Any]):
+    """``?from=`` and ``?to=``: version numbers, both optional."""
+
+    def get_fields(self) -> dict[str, serializers.Field[Any, Any, Any, Any]]:
+        # "from" is a Python keyword, so it cannot be declared as an attribute.
+        fields = super().get_fields()
+        for name, help_text in (
+            ("from", "older version (default: the one before to)"),
+            ("to", "newer version (default: latest)"),
+        ):
+            fields[name] = serializers.IntegerField(
+                min_value=1, max_value=99_999_999, required=False, help_text=help_text
+            )
+        return cast(dict[str, "serializers.Field[Any, Any, Any, Any]"], fields)
+
+
+class CriterionQuery(serializers.Serializer[Any]):
+    """``?domain=`` and ``?module=`` filters of the criteria list."""
+
+    domain = serializers.CharField(
+        max_length=20, required=False, help_text="domain code, e.g. RET"
+    )
+    module = serializers.CharField(
+        max_length=20, required=False, help_text="module code, e.g. core"
+    )
+
+
 class PublicReadOnly:
-    """Shared settings: anonymous, safe methods only, paginated."""
+    """Shared settings: anonymous, safe methods only, paginated, strict queries.
+
+    A query parameter the schema does not list, one given twice, or a value of the
+    wrong type answers 400 (the schema documents exactly what is accepted), instead
+    of being ignored. ``query_serializer_class`` lists a view's own parameters; its
+    validated values are in ``self.query``.
+    """
 
     authentication_classes: list[Any] = []
     permission_classes = [AllowAny]
     pagination_class: type[Pagination] | None = Pagination
     http_method_names = ["get", "head", "options"]
+    query_serializer_class: type[serializers.Serializer[Any]] | None = None
+    query: dict[str, Any]
+
+    def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
+        # Before DRF's own checks, whose content negotiation would answer an unknown
+        # ?format= with a bare 404.
+        self.query_validate(request)
+        super().initial(request, *args, **kwargs)  # type: ignore[misc]
+
+    def query_validate(self, request: Request) -> None:
+        """Set ``self.query`` from the query string or raise ``ValidationError`` (400)."""
+        serializer_classes = [
+            cls
+            for cls in (
+                PaginationQuery if self.pagination_class else None,
+                self.query_serializer_class,
+            )
+            if cls is not None
+        ]
+        allowed = {name for cls in serializer_classes for name in cls().fields}
+        errors: dict[str, list[str]] = {}
+        for name, values in request.query_params.lists():
+            if name not in allowed:
+                errors[name] = ["Unknown query parameter."]
+            elif len(values) > 1:
+                errors[name] = ["Give this parameter once."]
+        self.query = {}
+        for cls in serializer_classes:
+            serializer = cls(data=request.query_params.dict())
+            if serializer.is_valid():
+                self.query.update(serializer.validated_data)
+            else:
+                errors.update(serializer.errors)
+        if errors:
+            raise serializers.ValidationError(errors)
 
 
 def _product(kwargs: dict[str, Any]) -> Product:
@@ -65,6 +141,8 @@ def _product(kwargs: dict[str, Any]) -> Product:
 
 class ApiRoot(PublicReadOnly, APIView):
     """Links to every collection of the API."""
+
+    pagination_class = None
 
     @extend_schema(responses={200: OpenApiTypes.OBJECT})
     def get(self, request: Request) -> Response:
@@ -90,6 +168,7 @@ class VendorDetail(PublicReadOnly, generics.RetrieveAPIView[Organisation]):
     """One vendor and its products."""
 
     serializer_class = s.VendorSerializer
+    pagination_class = None
     lookup_field = "slug"
     lookup_url_kwarg = "vendor_slug"
 
@@ -204,28 +283,19 @@ class ChangelogView(PublicReadOnly, generics.GenericAPIView[Any]):
     serializer_class = s.ChangelogSerializer
     pagination_class = None
 
-    @extend_schema(
-        parameters=[
-            OpenApiParameter("from", int, description="older version (default: to-1)"),
-            OpenApiParameter("to", int, description="newer version (default: latest)"),
-        ]
-    )
+    query_serializer_class = ChangelogQuery
+
+    @extend_schema(parameters=[ChangelogQuery])
     def get(self, request: Request, **kwargs: Any) -> Response:
         product = _product(kwargs)
-        numbers: dict[str, int | None] = {}
-        for name in ("from", "to"):
-            raw = request.query_params.get(name, "").strip()
-            if raw and not (raw.isdigit() and len(raw) < 9):
-                raise serializers.ValidationError(
-                    {name: "Give a version number (a whole number)."}
-                )
-            numbers[name] = int(raw) if raw else None
         changes = selectors.disclosure_changelog(
-            product=product, from_number=numbers["from"], to_number=numbers["to"]
+            product=product,
+            from_number=self.query.get("from"),
+            to_number=self.query.get("to"),
         )
         latest = selectors.disclosure_version_latest(product=product)
-        to_version = numbers["to"] or (latest.number if latest else None)
-        from_version = numbers["from"]
+        to_version = self.query.get("to") or (latest.number if latest else None)
+        from_version = self.query.get("from")
         if from_version is None and to_version:
             from_version = to_version - 1
         body = {
@@ -241,13 +311,9 @@ class CriterionList(PublicReadOnly, generics.ListAPIView[Criterion]):
     """The current criteria with their options; filter by ``domain`` or ``module``."""
 
     serializer_class = s.CriterionSerializer
+    query_serializer_class = CriterionQuery
 
-    @extend_schema(
-        parameters=[
-            OpenApiParameter("domain", str, description="domain code, e.g. RET"),
-            OpenApiParameter("module", str, description="module code, e.g. core"),
-        ]
-    )
+    @extend_schema(parameters=[CriterionQuery])
     def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         return super().get(request, *args, **kwargs)
 
@@ -255,12 +321,12 @@ class CriterionList(PublicReadOnly, generics.ListAPIView[Criterion]):
         criteria = privacy_selectors.criteria_for_modules(
             modules=Module.objects.values_list("code", flat=True)
         )
-        domain = self.request.query_params.get("domain", "").strip()
-        module = self.request.query_params.get("module", "").strip()
+        domain = self.query.get("domain", "").strip()
+        module = self.query.get("module", "").strip()
         if domain:
-            criteria = criteria.filter(domain__code=domain[:20])
+            criteria = criteria.filter(domain__code=domain)
         if module:
-            criteria = criteria.filter(module__code=module[:20])
+            criteria = criteria.filter(module__code=module)
         return criteria
 
 

@@ -76,7 +76,7 @@ class Disclosure(
     def get_preview_context(self, request: Any, mode_name: str) -> dict[str, Any]:
         from vendors.services.snapshots import disclosure_snapshot
 
-        context = super().get_preview_context(request, mode_name)
+        context: dict[str, Any] = super().get_preview_context(request, mode_name)
         context["snapshot"] = disclosure_snapshot(disclosure=self)
         return context
 

@@ -72,7 +72,7 @@ def disclosure_create(*, product: Product, actor: Any) -> Disclosure:
     Only those who may edit the product. Idempotent.
     """
     require(permissions.can_edit_product(actor, product))
-    disclosure = Disclosure.objects.filter(product=product).first()
+    disclosure: Disclosure | None = Disclosure.objects.filter(product=product).first()
     if disclosure is None:
         disclosure = Disclosure(product=product, live=False)
         disclosure.save()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar
 
 from django.contrib.auth.models import AbstractUser
 from django.db import models
@@ -16,10 +16,11 @@ class User(AbstractUser):
     """A person with an account. Signs in by e-mail; shown to others only by display name.
 
     ``email``, ``first_name`` and ``last_name`` are private: no page that another member
-    or a vendor can open shows them. ``display_name_key`` is the case-folded confusable
-    skeleton of ``display_name`` (``cop.members.validators.display_name_key``); its
-    unique constraint keeps look-alike names from coexisting. Both are set together by
-    ``cop.members.services.profiles``.
+    or a vendor can open shows them. ``display_name_key`` and ``display_name_folded_key``
+    are the confusable skeletons of ``display_name`` taken before and after case
+    folding (``cop.members.validators.display_name_keys``); their unique constraints
+    keep look-alike names, capitals included, from coexisting. All three are set
+    together by ``cop.members.services.profiles``.
     """
 
     username = None  # type: ignore[assignment]
@@ -30,12 +31,17 @@ class User(AbstractUser):
     display_name_key = models.CharField(  # noqa: DJ001
         max_length=200, null=True, blank=True, editable=False
     )
+    display_name_folded_key = models.CharField(  # noqa: DJ001 - NULL as above
+        max_length=200, null=True, blank=True, editable=False
+    )
     bio = models.TextField(_("bio"), max_length=1000, blank=True)
 
-    objects = UserManager()  # type: ignore[misc]
+    # The stubs type AbstractUser.objects as Django's UserManager; cop's is a subclass
+    # of BaseUserManager that signs in by e-mail.
+    objects = UserManager()  # type: ignore[assignment,misc]
 
     USERNAME_FIELD = "email"
-    REQUIRED_FIELDS: list[str] = []
+    REQUIRED_FIELDS: ClassVar[list[str]] = []
 
     class Meta:
         verbose_name = "user"
@@ -43,6 +49,10 @@ class User(AbstractUser):
         constraints = [
             models.UniqueConstraint(
                 fields=["display_name_key"], name="uniq_user_display_name_key"
+            ),
+            models.UniqueConstraint(
+                fields=["display_name_folded_key"],
+                name="uniq_user_display_name_folded_key",
             ),
         ]
 

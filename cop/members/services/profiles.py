@@ -8,7 +8,10 @@ from django.utils.translation import gettext as _
 
 from cop.members import selectors_accounts
 from cop.members.models import User
-from cop.members.validators import clean_bio, clean_display_name, display_name_key
+from cop.members.validators import clean_bio, clean_display_name, display_name_keys
+
+# The columns profile_display_name_prepare sets; save them together.
+PROFILE_NAME_FIELDS = ("display_name", "display_name_key", "display_name_folded_key")
 
 
 def _taken_error() -> ValidationError:
@@ -26,7 +29,7 @@ def _taken_error() -> ValidationError:
 
 
 def profile_display_name_prepare(*, user: User, display_name: str) -> User:
-    """Validate ``display_name`` and set it (with its key) on ``user`` without saving.
+    """Validate ``display_name`` and set it (with its keys) on ``user`` without saving.
 
     Raises ``ValidationError`` keyed by ``display_name`` when the name breaks a rule
     or looks like another member's. Used at sign-up, before the account exists.
@@ -38,7 +41,7 @@ def profile_display_name_prepare(*, user: User, display_name: str) -> User:
     if selectors_accounts.display_name_is_taken(name=name, exclude_user_id=user.pk):
         raise _taken_error()
     user.display_name = name
-    user.display_name_key = display_name_key(name)
+    user.display_name_key, user.display_name_folded_key = display_name_keys(name)
     return user
 
 
@@ -48,7 +51,7 @@ def profile_update(*, user: User, display_name: str, bio: str) -> User:
 
     Only the member themself calls this (the view edits ``request.user``; there is no
     way to name another account). Raises ``ValidationError`` keyed by field; the
-    unique constraint on the name key settles a race between two members.
+    unique constraints on the name keys settle a race between two members.
     """
     errors: dict[str, list[ValidationError]] = {}
     try:
@@ -63,7 +66,7 @@ def profile_update(*, user: User, display_name: str, bio: str) -> User:
         raise ValidationError(errors)
     try:
         with transaction.atomic():
-            user.save(update_fields=["display_name", "display_name_key", "bio"])
+            user.save(update_fields=[*PROFILE_NAME_FIELDS, "bio"])
     except IntegrityError as exc:
         raise _taken_error() from exc
     return user

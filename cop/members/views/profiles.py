@@ -39,7 +39,7 @@ def profile_edit(request: HttpRequest) -> HttpResponse:
         try:
             profiles.profile_update(user=user, **form.cleaned_data)
         except ValidationError as exc:
-            user.refresh_from_db(fields=["display_name", "display_name_key", "bio"])
+            user.refresh_from_db(fields=[*profiles.PROFILE_NAME_FIELDS, "bio"])
             for field, errors in exc.message_dict.items():
                 form.add_error(field if field in form.fields else None, errors)
         else:

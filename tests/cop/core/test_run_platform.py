@@ -11,6 +11,7 @@ import subprocess
 import sys
 import threading
 import time
+import urllib.error
 import urllib.request
 from pathlib import Path
 
@@ -228,6 +229,17 @@ def test_run_platform_serves_readyz_runs_scheduled_heartbeat_and_stops_on_ctrl_c
         assert re.search(r"worker \| .*heartbeat from worker", text), text
         with urllib.request.urlopen(f"http://127.0.0.1:{port}/readyz") as response:
             assert response.status == 200
+        # DEBUG is off by default: the site's 404 page, with the CSP header...
+        with pytest.raises(urllib.error.HTTPError) as missing:
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/no-such-page/")
+        assert missing.value.code == 404
+        assert "default-src 'self'" in missing.value.headers["Content-Security-Policy"]
+        assert "Page not found" in missing.value.read().decode()
+        # ...and static files are still served.
+        with urllib.request.urlopen(
+            f"http://127.0.0.1:{port}/static/css/cop.css"
+        ) as css:
+            assert css.status == 200
     finally:
         # then: Ctrl-C stops all three processes and their children
         platform.send_signal(signal.SIGINT)

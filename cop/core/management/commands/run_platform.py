@@ -227,7 +227,10 @@ class Supervisor:
 def platform_specs(*, python: str, concurrency: int) -> list[ChildSpec]:
     """Return the command lines of the web server, the worker and beat."""
     gunicorn_conf = Path(settings.BASE_DIR) / "cop" / "gunicorn.conf.py"
-    worker = [python, "-m", "celery", "-A", "cop", "worker", "--loglevel", "INFO"]
+    # --quiet: Celery's start-up banner is printed, not logged, and shows the broker's
+    # address, which the log filters would never see.
+    celery = [python, "-m", "celery", "-A", "cop", "--quiet"]
+    worker = [*celery, "worker", "--loglevel", "INFO"]
     worker += ["--concurrency", str(concurrency), "--hostname", "worker@%h"]
     if settings.CELERY_BROKER_URL.startswith("filesystem"):
         # No broadcast on the filesystem transport (see settings).
@@ -238,7 +241,7 @@ def platform_specs(*, python: str, concurrency: int) -> list[ChildSpec]:
         ChildSpec(
             "beat",
             [
-                *[python, "-m", "celery", "-A", "cop", "beat", "--loglevel", "INFO"],
+                *[*celery, "beat", "--loglevel", "INFO"],
                 *["--schedule", str(settings.CELERY_BEAT_SCHEDULE_FILENAME)],
             ],
         ),
