@@ -121,6 +121,13 @@ def _defer(notification: Notification, error: Exception, now: datetime) -> str:
         email_next_attempt_at=next_at,
     )
     wait = next_at - now
+    logger.info(
+        "Notification e-mail %s deferred for %.0f s (attempt %s): %s",
+        notification.pk,
+        wait.total_seconds(),
+        notification.email_attempts,
+        error,
+    )
     if wait <= RETRY_COUNTDOWN_MAX:
         notification_id = notification.pk
         transaction.on_commit(lambda: _enqueue_retry(notification_id, wait))
