@@ -79,7 +79,8 @@ def test_editor_renders_every_criterion_with_the_widget_of_its_scale(
     assert 'href="#domain-RET"' in html
     assert "{&quot;" not in html
     assert "<textarea" in html
-    assert 'name="VPD-GOV-01-value"' in html and "Enter a valid JSON" not in html
+    assert 'name="VPD-GOV-01-value"' in html
+    assert "Enter a valid JSON" not in html
 
 
 def test_post_saves_each_scale_kind_as_its_structured_answer(rep_client, product_a):
@@ -184,7 +185,8 @@ def test_others_get_404_or_sign_in(client, product_a, who, request):
     get = client.get(edit_url(product_a))
     post = client.post(edit_url(product_a), complete("VPD-GOV-01", value="none"))
     if who == "anonymous":
-        assert get.status_code == 302 and "/accounts/login/" in get["Location"]
+        assert get.status_code == 302
+        assert "/accounts/login/" in get["Location"]
         assert post.status_code == 302
     else:
         assert get.status_code == 404

@@ -95,7 +95,9 @@ def test_review_screen_is_404_for_everyone_but_moderators(
     client.force_login(request.getfixturevalue(who))
 
     assert client.get(_review_url(disclosure)).status_code == 404
-    assert client.post(_review_url(disclosure), {"decision": "approve"}).status_code == 404
+    assert (
+        client.post(_review_url(disclosure), {"decision": "approve"}).status_code == 404
+    )
     disclosure.refresh_from_db()
     assert disclosure.workflow_in_progress
 
