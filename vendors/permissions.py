@@ -34,6 +34,7 @@ from vendors.models import Disclosure, Product, RoadmapItem
 __all__ = [
     "AdminAccessBackend",
     "access_disclosure_for_edit",
+    "access_disclosure_for_review",
     "access_product_for_edit",
     "access_roadmap_item_for_edit",
     "can_access_vendor_admin",
@@ -116,6 +117,19 @@ def access_disclosure_for_edit(user: Any, disclosure_id: Any) -> Disclosure:
     if disclosure is None or not (
         can_edit_disclosure(user, disclosure) or can_review_disclosure(user, disclosure)
     ):
+        raise Http404
+    return disclosure
+
+
+def access_disclosure_for_review(user: Any, disclosure_id: Any) -> Disclosure:
+    """Return disclosure ``disclosure_id`` if ``user`` may review it, else ``Http404``."""
+    pk = _int_or_none(disclosure_id)
+    disclosure: Disclosure | None = (
+        Disclosure.objects.select_related("product__organisation").filter(pk=pk).first()
+        if pk is not None
+        else None
+    )
+    if disclosure is None or not can_review_disclosure(user, disclosure):
         raise Http404
     return disclosure
 

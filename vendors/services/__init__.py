@@ -13,6 +13,7 @@ from vendors.services.changelog import (
     changelog_summary,
 )
 from vendors.services.disclosures import (
+    disclosure_answers_check,
     disclosure_create,
     disclosure_publish,
     disclosure_rejection_record,
@@ -34,6 +35,7 @@ __all__ = [
     "Snapshot",
     "changelog_between",
     "changelog_summary",
+    "disclosure_answers_check",
     "disclosure_create",
     "disclosure_publish",
     "disclosure_rejection_record",
