@@ -426,7 +426,13 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 WAGTAIL_SITE_NAME = "cop"
 WAGTAILADMIN_BASE_URL = SITE_URL
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
-WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "odt", "pdf", "txt", "xlsx"]
+# Downloads of guides: PDF and office files only (never SVG, HTML or scripts), content
+# checked against the extension and size-limited by cop.guides.documents.
+WAGTAILDOCS_EXTENSIONS = ["pdf", "docx", "xlsx", "pptx", "odt", "ods", "odp"]
+WAGTAILDOCS_DOCUMENT_FORM_BASE = "cop.guides.documents.DocumentForm"
+COP_DOCUMENT_MAX_BYTES = env.int("COP_DOCUMENT_MAX_BYTES", default=10 * 1024 * 1024)
+# Guides are published by a second moderator through the "Moderator review" workflow.
+WAGTAIL_WORKFLOW_ENABLED = True
 WAGTAIL_ENABLE_UPDATE_CHECK = False  # no call home from the admin
 WAGTAIL_ALLOW_UNICODE_SLUGS = False
 WAGTAILEMBEDS_FINDERS: list[dict[str, object]] = []  # nothing is fetched from elsewhere
