@@ -28,7 +28,10 @@ SECRET_KEY = env(
 DEBUG = env.bool("COP_DEBUG", default=env.bool("DJANGO_DEBUG", default=False))
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["127.0.0.1", "localhost"])
 CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
-SITE_URL = env("COP_SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
+# Links in e-mails follow the port `make run` serves on unless the site URL is set.
+SITE_URL = env(
+    "COP_SITE_URL", default=f"http://127.0.0.1:{env.int('PORT', default=8000)}"
+).rstrip("/")
 
 # ---------------------------------------------------------------- applications
 INSTALLED_APPS = [

@@ -27,3 +27,32 @@ def test_favicon_ico_leads_to_the_site_icon(client: Client) -> None:
     assert response.status_code == 301
     assert response["Location"].endswith(".svg")
     assert "favicon" in response["Location"]
+
+
+def _site_url_with(**environ: str) -> str:
+    import os
+    import subprocess
+    import sys
+
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if key not in {"PORT", "COP_SITE_URL"}
+    }
+    env.update(environ, DJANGO_SETTINGS_MODULE="cop.settings.base")
+    code = "from django.conf import settings; print(settings.SITE_URL)"
+    return subprocess.run(  # noqa: S603 - our own interpreter and a fixed snippet
+        [sys.executable, "-c", code],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
+
+
+def test_site_url_follows_the_port_make_run_serves_on() -> None:
+    assert _site_url_with(PORT="8123") == "http://127.0.0.1:8123"
+    assert (
+        _site_url_with(PORT="8123", COP_SITE_URL="https://cop.example.org/")
+        == "https://cop.example.org"
+    )
