@@ -13,6 +13,7 @@ from django.core import mail as outbox
 from django.core.mail.backends import locmem
 
 from discussions import services
+from discussions.mail import TransientMailError
 from discussions.models import (
     DigestDelivery,
     DiscussionSettings,
@@ -334,3 +335,50 @@ def test_notification_outbox_sweep_gives_up_a_lost_row_past_the_deadline(
     row.refresh_from_db()
     assert row.email_state == EmailState.FAILED
     assert "worker stopped" in row.email_error
+
+
+# ----------------------------------------------------------------- digests share the deadline
+
+
+def _digest_reader(space: Any) -> Any:
+    member = _member(next_digest_at=SLOT)
+    follow(member, space=space)
+    topic = TopicFactory(space=space)
+    type(topic).objects.filter(pk=topic.pk).update(created_at=IN_PERIOD)
+    return member
+
+
+def test_digest_transient_failure_stays_queued_until_the_shared_deadline(
+    public_space, server
+):
+    # given: a digest already tried many times, its period ended 23 hours ago
+    member = _digest_reader(public_space)
+    DigestDelivery.objects.create(
+        user=member, period_start=PERIOD_START, period_end=SLOT, attempts=20
+    )
+    server.answers = [_busy(member.email)]
+    # when / then: still retried (no attempt cap), the claim given back
+    with (
+        time_machine.travel(SLOT + timedelta(hours=23), tick=False),
+        pytest.raises(TransientMailError),
+    ):
+        digests.digest_send(
+            user_id=member.pk, period_start=PERIOD_START, period_end=SLOT
+        )
+    delivery = DigestDelivery.objects.get(user=member)
+    assert (delivery.state, delivery.claimed_at) == ("claimed", None)
+
+
+def test_digest_transient_failure_past_the_shared_deadline_is_failed(
+    public_space, server
+):
+    member = _digest_reader(public_space)
+    server.answers = [_busy(member.email)]
+    with time_machine.travel(SLOT + timedelta(hours=24, minutes=5), tick=False):
+        state = digests.digest_send(
+            user_id=member.pk, period_start=PERIOD_START, period_end=SLOT
+        )
+    assert state == "failed"
+    assert DigestDelivery.objects.get(user=member).state == "failed"
+    # a transient failure is no bounce
+    assert DiscussionSettings.objects.get(user=member).bounce_count == 0

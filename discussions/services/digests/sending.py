@@ -23,7 +23,7 @@ from cop.core.digest import DigestItem, DigestSection
 from discussions import mail
 from discussions.models import DigestDelivery, DiscussionSettings
 
-from ..mailing import email_bounce_record, email_bounces_clear
+from ..mailing import email_bounce_record, email_bounces_clear, email_retry_deadline
 from .building import Digest, _absolute, digest_build_many
 from .claims import (
     _claim_many,
@@ -36,9 +36,6 @@ from .claims import (
 from .selection import _INTERVALS, _zone
 
 logger = logging.getLogger(__name__)
-
-#: Transient failures of one period after which it is given up (marked failed).
-MAX_ATTEMPTS = 8
 
 
 @dataclass(frozen=True)
@@ -301,7 +298,9 @@ def _send_one(
     except mail.TransientMailError as error:
         with contextlib.suppress(Exception):
             connection.close()  # it may be dead; the next send reopens it
-        if delivery.attempts >= MAX_ATTEMPTS:
+        # The deadline both paths share: a digest still deferred that long after its
+        # period ended is given up (the next period's digest is due by then).
+        if now >= delivery.period_end + email_retry_deadline():
             row.update(state=DigestDelivery.State.FAILED, last_error=str(error)[:300])
             return "failed"
         row.update(claimed_at=None, last_error=str(error)[:300])

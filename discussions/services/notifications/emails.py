@@ -244,7 +244,8 @@ def notification_email_send(*, notification_id: int) -> str:
             unsubscribe_scope="notifications",
         )
     except TransientMailError as exc:
-        return _defer(notification, exc, now)
+        # Counted from now, not from the claim: a timeout may have taken a while.
+        return _defer(notification, exc, timezone.now())
     except PermanentMailError as exc:
         _finish(notification_id, EmailState.FAILED, str(exc))
         if exc.bounce:
