@@ -219,6 +219,50 @@ class Notification(models.Model):
         return f"{self.kind} for {self.user_id}"
 
 
+class NotificationEvent(models.Model):
+    """Something many members may have to hear of, recorded in its cause's transaction.
+
+    One row per post (``kind`` says what happened to it) replaces the one
+    ``Notification`` per watcher that the request used to write: the row commits
+    with the post, so no notification is lost when the broker or a worker fails,
+    and ``notification_event_fan_out`` expands it into ``Notification`` rows in
+    batches of watchers ordered by user ID. ``cursor`` is the last user ID done
+    (NULL: the members named directly, such as the mentioned ones, are not done
+    yet), so a killed or repeated task resumes where the last one stopped and
+    writes nothing twice. ``done_at`` is set once every watcher was seen.
+    """
+
+    class Kind(models.TextChoices):
+        POST_PUBLISHED = "post_published", _("A post became visible")
+
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    post = models.ForeignKey(
+        "discussions.Post", on_delete=models.CASCADE, related_name="+"
+    )
+    cursor = models.BigIntegerField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    done_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["post", "kind"], name="discussions_notification_event_once"
+            )
+        ]
+        indexes = [
+            # The sweeper's query: the few events not yet fanned out, oldest first.
+            models.Index(
+                fields=["updated_at"],
+                condition=Q(done_at__isnull=True),
+                name="disc_notif_event_open",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.post_id}"
+
+
 class DigestDelivery(models.Model):
     """One member's digest for one period: claimed before building, marked after sending.
 

@@ -1,8 +1,11 @@
 """The notification outbox: rows written in the cause's transaction, e-mails sent by tasks.
 
 The posting, moderation and red-flag services call the ``notify_*`` hooks *inside*
-their transaction; each hook writes the ``Notification`` rows (the outbox) in a
-constant number of queries whatever the number of followers, and schedules
+their transaction. A new post writes one ``NotificationEvent`` there, which a task
+expands after commit into ``Notification`` rows, a batch of watchers at a time
+(:mod:`.fanout`), so a reply costs the same with 10 or 10,000 watchers; the other
+hooks write their ``Notification`` rows (the outbox) directly, in a constant number
+of queries whatever the number of followers. Writing rows schedules
 ``send_notification_email_task`` with ``transaction.on_commit`` for the rows that
 want an e-mail (``email_state`` pending). If the broker is down at that moment
 nothing is lost: :func:`notification_outbox_sweep` (a beat job) re-enqueues pending
@@ -22,8 +25,8 @@ Who is told, for a post (``notify_post_published``):
 - the red flag's author when a vendor representative gives the vendor's response
   (``vendor_response``);
 - never the post's author, never a member who muted any of those targets (muted
-  beats everything), and only members who may read the topic and the post at that
-  moment (``discussions.permissions``): an embargoed red flag reaches only its
+  beats everything), and only members who may read the topic and the post when
+  the fan-out runs (``discussions.permissions``): an embargoed red flag reaches only its
   author, moderators and the embargoed vendor's representatives.
 """
 
@@ -31,6 +34,11 @@ from .emails import (
     notification_email_send,
     notification_outbox_sweep,
     notification_sending_timeout,
+)
+from .fanout import (
+    FAN_OUT_BATCH_SIZE,
+    notification_event_fan_out,
+    notification_events_sweep,
 )
 from .hooks import (
     notify_answer_accepted,
@@ -43,7 +51,10 @@ from .hooks import (
 from .reading import notification_mark_read, notifications_mark_all_read
 
 __all__ = [
+    "FAN_OUT_BATCH_SIZE",
     "notification_email_send",
+    "notification_event_fan_out",
+    "notification_events_sweep",
     "notification_mark_read",
     "notification_outbox_sweep",
     "notification_sending_timeout",
