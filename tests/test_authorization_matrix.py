@@ -251,6 +251,8 @@ MODERATOR_NAMESPACES = {
     "wagtailsnippets_vendors_disclosure": VENDOR_ADMIN,
     "wagtailsnippetchoosers_vendors_disclosure": VENDOR_ADMIN,
     "wagtailsnippets_vendors_roadmapitem": VENDOR_ADMIN,
+    "wagtailsnippets_vendors_product": VENDOR_ADMIN,
+    "wagtailsnippetchoosers_vendors_product": VENDOR_ADMIN,
     "wagtailsnippetchoosers_vendors_roadmapitem": VENDOR_ADMIN,
     "wagtailsnippets_members_codeofconductversion": WAGTAIL_ADMIN,
     "wagtailsnippetchoosers_members_codeofconductversion": WAGTAIL_ADMIN,
