@@ -46,7 +46,12 @@ class AnswerForm(forms.Form):
     status = forms.ChoiceField(
         label=gettext_lazy("Status"),
         required=False,
-        choices=AnswerStatus.choices,
+        # In the order a representative thinks of them; none chosen: not answered yet.
+        choices=[
+            (AnswerStatus.ANSWERED, AnswerStatus.ANSWERED.label),
+            (AnswerStatus.NOT_APPLICABLE, AnswerStatus.NOT_APPLICABLE.label),
+            (AnswerStatus.NOT_DISCLOSED, AnswerStatus.NOT_DISCLOSED.label),
+        ],
         widget=forms.RadioSelect,
     )
     status_reason = forms.CharField(

@@ -41,6 +41,7 @@ __all__ = [
     "can_change_disclosure_settings",
     "can_edit_disclosure",
     "can_edit_product",
+    "can_manage_products",
     "can_manage_roadmap",
     "can_review_disclosure",
     "editable_products_q",
@@ -82,6 +83,11 @@ def can_review_disclosure(user: Any, disclosure: Disclosure | None = None) -> bo
 def can_manage_roadmap(user: Any, product: Product) -> bool:
     """Return whether ``user`` may create roadmap items and change their status."""
     return can_edit_product(user, product)
+
+
+def can_manage_products(user: Any) -> bool:
+    """Return whether ``user`` may create and edit products of any vendor (moderators)."""
+    return is_moderator(user)
 
 
 def can_access_vendor_admin(user: Any) -> bool:
@@ -243,6 +249,16 @@ class DisclosureSettingsPolicy(BasePermissionPolicy):
 
     def user_has_permission(self, user: Any, action: str) -> bool:
         return action in ("change", "view") and can_change_disclosure_settings(user)
+
+    def users_with_any_permission(self, actions: Any) -> QuerySet[Any]:
+        return _elevated_users()
+
+
+class ProductPolicy(BasePermissionPolicy):
+    """Moderators add, change and view products; nobody deletes them from the admin."""
+
+    def user_has_permission(self, user: Any, action: str) -> bool:
+        return action in ("add", "change", "view") and can_manage_products(user)
 
     def users_with_any_permission(self, actions: Any) -> QuerySet[Any]:
         return _elevated_users()

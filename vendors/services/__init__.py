@@ -22,6 +22,7 @@ from vendors.services.disclosures import (
     disclosure_submit,
     disclosure_version_record,
 )
+from vendors.services.products import product_create, product_update
 from vendors.services.roadmap import (
     roadmap_item_change_status,
     roadmap_item_create,
@@ -44,6 +45,8 @@ __all__ = [
     "disclosure_snapshot",
     "disclosure_submit",
     "disclosure_version_record",
+    "product_create",
+    "product_update",
     "roadmap_item_change_status",
     "roadmap_item_create",
     "roadmap_item_update",
