@@ -6,13 +6,26 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
 from cop.core import views as core_views
+from cop.privacy import views_rights
 
 urlpatterns = [
     path("healthz", core_views.healthz, name="healthz"),
     path("readyz", core_views.readyz, name="readyz"),
     # Browsers ask for /favicon.ico whatever the page links; point them at ours.
     path("favicon.ico", core_views.favicon, name="favicon"),
+    path("accounts/delete/", views_rights.account_delete, name="account_delete"),
     path("accounts/", include("allauth.urls")),
+    path("members/export/", views_rights.data_export, name="data_export"),
+    path(
+        "members/export/<str:signed>/",
+        views_rights.data_export_download,
+        name="data_export_download",
+    ),
+    path(
+        "members/<int:user_id>/erase/",
+        views_rights.member_erase,
+        name="member_erase",
+    ),
     path("members/", include("cop.members.urls")),
     path("criteria/", include("cop.privacy.urls")),
     path("vendors/", include("vendors.urls")),

@@ -129,6 +129,16 @@ EXPECTED: dict[str, Any] = {
     # members: accounts and profiles (accounts area)
     "members:member_detail": PUBLIC,  # public profile: display name and bio only
     "members:profile_edit": MEMBERS,
+    # the member's data rights: both pages first ask for the password again
+    "account_delete": row(anonymous=LOGIN, others=REDIRECT),
+    "data_export": row(anonymous=LOGIN, others=REDIRECT),
+    # a tampered (here: made-up) link is a 404 for every member
+    "data_export_download": row(anonymous=LOGIN, others=NOT_FOUND),
+    # moderators erase on request (after re-authentication); the member's own page
+    # is account_delete, so their own ID and everyone else's answer 404
+    "member_erase": row(
+        anonymous=LOGIN, moderator=REDIRECT, admin=REDIRECT, others=NOT_FOUND
+    ),
     "members:conduct_detail": row(others={OK, NOT_FOUND}),  # 404 until published
     "members:conduct_accept": row(anonymous=LOGIN, others={OK, REDIRECT}),
     # the moderators' Community area of the admin
@@ -412,6 +422,8 @@ def url_kwargs(world: dict[str, Any]) -> dict[str, dict[str, dict[str, Any]]]:
             "": {"membership_id": world["rep_b_membership"].pk}
         },
         "community:member_suspension": {"": {"user_id": world["worker"].pk}},
+        "data_export_download": {"": {"signed": "eyJlIjoxLCJ1IjoxfQ:made-up"}},
+        "member_erase": {"": {"user_id": world["worker"].pk}},
         "organisations:edit": {"": {"pk": a.pk}},
         "organisations:delete": {"": {"pk": b.pk}},
         "organisations:history": {"": {"pk": a.pk}},

@@ -32,6 +32,8 @@ class VendorsConfig(AppConfig):
             DisclosureSettings, permissions.DisclosureSettingsPolicy(DisclosureSettings)
         )
 
-        from vendors import signal_handlers
+        from vendors import privacy, signal_handlers
+
+        privacy.register()
 
         signal_handlers.connect()

@@ -12,6 +12,8 @@ class MembersConfig(AppConfig):
 
         seeders.register("members", seed_members, order=SEED_ORDER_MEMBERS)
 
-        from cop.members import signal_handlers_accounts
+        from cop.members import privacy, signal_handlers_accounts
+
+        privacy.register()
 
         signal_handlers_accounts.connect()

@@ -5,3 +5,8 @@ class PrivacyConfig(AppConfig):
     name = "cop.privacy"
     label = "privacy"
     verbose_name = "Privacy"
+
+    def ready(self) -> None:
+        from cop.privacy import parts
+
+        parts.register()

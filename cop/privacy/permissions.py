@@ -10,7 +10,9 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
+from django.http import Http404
 from wagtail.permission_policies import BasePermissionPolicy
 
 from cop.members import permissions as member_permissions
@@ -38,3 +40,44 @@ class ReferenceDataPermissionPolicy(BasePermissionPolicy):
             Q(is_superuser=True) | Q(groups__name=member_permissions.MODERATORS_GROUP),
             is_active=True,
         ).distinct()
+
+
+# ------------------------------------------------------------ the member's data rights
+
+
+def can_exercise_data_rights(user: Any) -> bool:
+    """Return whether ``user`` may export or erase their own account (signed in, active)."""
+    return bool(getattr(user, "is_authenticated", False) and user.is_active)
+
+
+def can_erase_member(actor: Any, member: Any) -> bool:
+    """Return whether ``actor`` may erase ``member``'s account.
+
+    Members may erase themselves. Moderators may erase another member on request,
+    but not a site administrator or another moderator (an administrator removes those
+    roles first, so an erasure can never lock the site out).
+    """
+    if not can_exercise_data_rights(actor) or member is None or member.pk is None:
+        return False
+    if actor.pk == member.pk:
+        return True
+    return (
+        member_permissions.is_moderator(actor)
+        and not member.is_superuser
+        and not member.is_staff
+        and not member.groups.filter(name=member_permissions.MODERATORS_GROUP).exists()
+    )
+
+
+def require_can_erase_member(actor: Any, member: Any) -> None:
+    """Raise ``PermissionDenied`` unless :func:`can_erase_member`."""
+    if not can_erase_member(actor, member):
+        raise PermissionDenied
+
+
+def access_erasable_member(actor: Any, user_id: int) -> Any:
+    """Return the member ``actor`` may erase; 404 when missing or not allowed."""
+    member = get_user_model().objects.filter(pk=user_id).first()
+    if member is None or actor.pk == member.pk or not can_erase_member(actor, member):
+        raise Http404
+    return member

@@ -8,13 +8,19 @@ directly.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
 
 from django.db.models import Prefetch, QuerySet
+from django.urls import reverse
+from django.utils import timezone
 
 from cop.privacy.models import (
     CORE_MODULE,
     Criterion,
     CriterionOption,
+    DataExport,
     Framework,
     FrameworkItem,
     RedFlag,
@@ -91,3 +97,36 @@ def framework_list() -> QuerySet[Framework]:
         )
         .order_by("order", "code")
     )
+
+
+# ------------------------------------------------------------ the member's data exports
+
+
+@dataclass(frozen=True)
+class DataExportRow:
+    """One of the member's exports as the export page shows it."""
+
+    export: DataExport
+    download_url: str
+    expires_at: datetime | None
+
+
+def data_export_list(*, user: Any, limit: int = 5) -> list[DataExportRow]:
+    """Return ``user``'s latest exports; a download link only while it is offered."""
+    from cop.privacy.services.export import (
+        data_export_expires_at,
+        data_export_signed_token,
+    )
+
+    now = timezone.now()
+    result = []
+    for item in DataExport.objects.filter(user_id=user.pk)[:limit]:
+        expires = data_export_expires_at(item)
+        url = ""
+        if item.state == DataExport.State.READY and expires and expires > now:
+            url = reverse(
+                "data_export_download",
+                kwargs={"signed": data_export_signed_token(export=item)},
+            )
+        result.append(DataExportRow(export=item, download_url=url, expires_at=expires))
+    return result

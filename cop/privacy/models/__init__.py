@@ -16,12 +16,15 @@ from cop.privacy.models.criteria import (
 )
 from cop.privacy.models.frameworks import Framework, FrameworkItem, Source, Verification
 from cop.privacy.models.red_flags import RedFlag, Severity
+from cop.privacy.models.rights import DataExport, Erasure
 
 __all__ = [
     "CORE_MODULE",
     "Criterion",
     "CriterionOption",
+    "DataExport",
     "Domain",
+    "Erasure",
     "Framework",
     "FrameworkItem",
     "Module",
