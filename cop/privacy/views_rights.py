@@ -9,7 +9,7 @@ from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
@@ -40,7 +40,8 @@ def member_erase(request: HttpRequest, user_id: int) -> HttpResponse:
     a missing member instead of a password prompt.
     """
     member = permissions.access_erasable_member(request.user, user_id)
-    return _member_erase_form(request, member)
+    response: HttpResponse = _member_erase_form(request, member)
+    return response
 
 
 @reauthentication_required
@@ -85,7 +86,7 @@ def data_export(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def data_export_download(request: HttpRequest, signed: str) -> HttpResponse:
+def data_export_download(request: HttpRequest, signed: str) -> HttpResponseBase:
     """Send the export file named by a signed link; 404 for any bad link."""
     _export, path = export.access_data_export(user=request.user, signed=signed)
     response = FileResponse(

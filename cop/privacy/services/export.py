@@ -11,9 +11,11 @@ from typing import Any
 
 from django.conf import settings
 from django.core import signing
+from django.core.exceptions import PermissionDenied
 from django.core.mail import send_mail
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
+from django.http import Http404
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -54,7 +56,7 @@ def data_export_request(*, actor: Any) -> DataExport:
     A request while one is still being prepared returns that one (no second task).
     """
     if not permissions.can_exercise_data_rights(actor):
-        raise permissions.PermissionDenied
+        raise PermissionDenied
     pending = DataExport.objects.filter(
         user=actor, state=DataExport.State.PENDING
     ).first()
@@ -148,8 +150,6 @@ def access_data_export(*, user: Any, signed: str) -> tuple[DataExport, Path]:
     Raises ``Http404`` alike for a tampered, expired or someone else's link, an
     export not ready and a file gone, so the answer reveals nothing.
     """
-    from django.http import Http404
-
     try:
         payload = signing.loads(
             signed, salt=_SALT, max_age=timedelta(days=export_days())
@@ -158,8 +158,11 @@ def access_data_export(*, user: Any, signed: str) -> tuple[DataExport, Path]:
         raise Http404 from None
     if not isinstance(payload, dict) or payload.get("u") != getattr(user, "pk", None):
         raise Http404
+    export_id = payload.get("e")
+    if not isinstance(export_id, int):
+        raise Http404
     export = DataExport.objects.filter(
-        pk=payload.get("e"), user_id=user.pk, state=DataExport.State.READY
+        pk=export_id, user_id=user.pk, state=DataExport.State.READY
     ).first()
     if export is None:
         raise Http404

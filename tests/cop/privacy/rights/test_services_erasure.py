@@ -44,12 +44,15 @@ def world():
     shared = TopicFactory(space=space, author=other)
     opener = PostFactory(topic=shared, author=other, body="Opening question.")
     reply = PostFactory(topic=shared, author=member, body="A reply by the member.")
-    PostRevision.objects.create(post=reply, number=1, body="first draft", edited_by=member)
+    PostRevision.objects.create(
+        post=reply, number=1, body="first draft", edited_by=member
+    )
     quoting = PostFactory(
         topic=shared,
         author=other,
         quote_of=reply,
-        body=quote_markdown(post=reply) + 'Thanks @"Riverbend Reader" and @Riverbend Reader!',
+        body=quote_markdown(post=reply)
+        + 'Thanks @"Riverbend Reader" and @Riverbend Reader!',
     )
     PostRevision.objects.create(
         post=quoting, number=1, body="Hello @Riverbend Reader", edited_by=other
@@ -59,7 +62,9 @@ def world():
     HelpfulMark.objects.create(post=opener, user=UserFactory())
     Post.objects.filter(pk=opener.pk).update(helpful_count=2)
     Subscription.objects.create(user=member, level="watching", topic=shared)
-    Notification.objects.create(user=member, kind=NotificationKind.REPLY, topic=shared, post=quoting)
+    Notification.objects.create(
+        user=member, kind=NotificationKind.REPLY, topic=shared, post=quoting
+    )
     MembershipFactory(user=member, status=Membership.Status.VERIFIED)
     return {
         "member": member,
@@ -76,11 +81,15 @@ def world():
 def _traces(needle: str) -> list[str]:
     """Return where ``needle`` still appears among posts, revisions and notifications."""
     found = []
-    if Post.objects.filter(Q(body__icontains=needle) | Q(body_html__icontains=needle)).exists():
+    if Post.objects.filter(
+        Q(body__icontains=needle) | Q(body_html__icontains=needle)
+    ).exists():
         found.append("post")
     if PostRevision.objects.filter(body__icontains=needle).exists():
         found.append("revision")
-    if User.objects.filter(Q(email__icontains=needle) | Q(display_name__icontains=needle)).exists():
+    if User.objects.filter(
+        Q(email__icontains=needle) | Q(display_name__icontains=needle)
+    ).exists():
         found.append("user")
     if Notification.objects.filter(data__icontains=needle).exists():
         found.append("notification")
@@ -146,7 +155,9 @@ def test_member_erase_of_another_member_by_member_is_denied(world):
 
 def test_member_erase_by_moderator_needs_a_reason(world, moderator):  # noqa: F811
     with pytest.raises(ValidationError):
-        member_erase(member=world["member"], actor=moderator, keep_posts=True, reason=" ")
+        member_erase(
+            member=world["member"], actor=moderator, keep_posts=True, reason=" "
+        )
     erasure = member_erase(
         member=world["member"], actor=moderator, keep_posts=True, reason="Request #12"
     )
