@@ -18,7 +18,13 @@ from django.db.models import Count, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
-from cop.privacy.hooks import DataPart, member_data, rows
+from cop.privacy.hooks import (
+    DataPart,
+    member_data,
+    oldest_pks,
+    retention_purgers,
+    rows,
+)
 from discussions import cache, markup
 from discussions.models import (
     DigestDelivery,
@@ -231,7 +237,8 @@ def erase_discussions(*, user: Any, keep_posts: bool) -> None:
 
 
 def register() -> None:
-    """Register the discussions' part of the member data registry."""
+    """Register the discussions' part of the member data registry and its purgers."""
+    register_retention()
     member_data.register(
         "discussions",
         DataPart(
@@ -268,3 +275,21 @@ def register() -> None:
         ),
         order=100,
     )
+
+
+def _purge_notifications(*, cutoff: Any, limit: int) -> int:
+    ids = oldest_pks(Notification.objects.filter(created_at__lt=cutoff), limit)
+    Notification.objects.filter(pk__in=ids).delete()
+    return len(ids)
+
+
+def _purge_digest_deliveries(*, cutoff: Any, limit: int) -> int:
+    ids = oldest_pks(DigestDelivery.objects.filter(period_end__lt=cutoff), limit)
+    DigestDelivery.objects.filter(pk__in=ids).delete()
+    return len(ids)
+
+
+def register_retention() -> None:
+    """Register the purgers of the discussions' records with a retention period."""
+    retention_purgers.register("notifications", _purge_notifications)
+    retention_purgers.register("digest_deliveries", _purge_digest_deliveries)

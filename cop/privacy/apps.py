@@ -8,5 +8,7 @@ class PrivacyConfig(AppConfig):
 
     def ready(self) -> None:
         from cop.privacy import parts
+        from cop.privacy.services import retention
 
         parts.register()
+        retention.register()

@@ -63,3 +63,17 @@ def rows(queryset: QuerySet[Any], fields: Iterable[str]) -> list[dict[str, Any]]
     data = list(queryset.values(*fields))
     loaded: list[dict[str, Any]] = json.loads(json.dumps(data, cls=DjangoJSONEncoder))
     return loaded
+
+
+#: ``purge(cutoff=..., limit=...)`` deletes up to ``limit`` records older than
+#: ``cutoff`` and returns how many it deleted.
+Purger = Callable[..., int]
+
+#: One purger per key of ``settings.COP_RETENTION_DAYS``, registered by the app that
+#: owns the records (the nightly retention job runs them in batches).
+retention_purgers: Registry[Any] = Registry("retention_purgers")
+
+
+def oldest_pks(queryset: QuerySet[Any], limit: int) -> list[Any]:
+    """Return up to ``limit`` primary keys of ``queryset``, oldest first."""
+    return list(queryset.order_by("pk").values_list("pk", flat=True)[:limit])

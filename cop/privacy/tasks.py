@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from celery import shared_task
 
-__all__ = ["data_export_build_task"]
+__all__ = ["data_export_build_task", "retention_enforce_task"]
 
 
 @shared_task(acks_late=True, time_limit=900, soft_time_limit=840)
@@ -13,3 +13,18 @@ def data_export_build_task(export_id: int) -> None:
     from cop.privacy.services.export import data_export_build
 
     data_export_build(export_id=export_id)
+
+
+@shared_task(acks_late=True, time_limit=600, soft_time_limit=540)
+def retention_enforce_task() -> dict[str, int]:
+    """Delete one batch of records past their retention period (beat, nightly).
+
+    Enqueues itself again while a kind filled its batch, so a backlog drains in
+    short transactions.
+    """
+    from cop.privacy.services.retention import BATCH_SIZE, retention_enforce
+
+    deleted = retention_enforce()
+    if any(count >= BATCH_SIZE for count in deleted.values()):
+        retention_enforce_task.delay()
+    return deleted

@@ -231,6 +231,11 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
         "task": "cop.core.tasks.clear_expired_sessions_task",
         "schedule": crontab(hour=3, minute=17),
     },
+    # Deletes, in batches, what COP_RETENTION_DAYS no longer allows (privacy).
+    "enforce-retention": {
+        "task": "cop.privacy.tasks.retention_enforce_task",
+        "schedule": crontab(hour=3, minute=41),
+    },
     # Re-enqueues notification e-mails left pending (broker down), due for a retry
     # after a transient SMTP failure, or stuck in sending (discussions).
     "sweep-notification-outbox": {
