@@ -29,6 +29,7 @@ from cop.members import permissions, selectors
 from cop.members.forms_organisations import OrganisationAdminForm
 from cop.members.models import Membership, ModeratedMember, Organisation
 from cop.members.views import moderation
+from cop.privacy import permissions as privacy_permissions
 
 
 class _RolePolicy(BasePermissionPolicy):
@@ -210,6 +211,15 @@ class MemberIndexView(IndexView):
                     url=reverse("community:member_suspension", args=[instance.pk]),
                     icon_name="lock",
                     priority=20,
+                )
+            )
+        if privacy_permissions.can_erase_members(self.request.user):
+            buttons.append(
+                MenuItem(
+                    str(_("Erase on request")),
+                    url=reverse("member_erase", args=[instance.pk]),
+                    icon_name="bin",
+                    priority=30,
                 )
             )
         return buttons

@@ -27,6 +27,8 @@ from cop.privacy.models import DataExport
 logger = logging.getLogger(__name__)
 
 _SALT = "cop.privacy.data_export"
+# Longer than the build task's time limit (15 minutes), with room for a queue.
+STALE_AFTER = timedelta(hours=1)
 
 
 def export_days() -> int:
@@ -57,11 +59,14 @@ def data_export_request(*, actor: Any) -> DataExport:
     """
     if not permissions.can_exercise_data_rights(actor):
         raise PermissionDenied
-    pending = DataExport.objects.filter(
-        user=actor, state=DataExport.State.PENDING
-    ).first()
-    if pending is not None:
-        return pending
+    pending = DataExport.objects.filter(user=actor, state=DataExport.State.PENDING)
+    # A build that has not finished in an hour died with its worker: ask afresh.
+    pending.filter(requested_at__lt=timezone.now() - STALE_AFTER).update(
+        state=DataExport.State.FAILED
+    )
+    current = pending.first()
+    if current is not None:
+        return current
     export = DataExport.objects.create(user=actor)
 
     def enqueue() -> None:
@@ -101,13 +106,23 @@ def data_export_build(*, export_id: int) -> DataExport | None:
     target = export_path(token=str(export.token))
     target.parent.mkdir(parents=True, exist_ok=True)
     partial = target.with_suffix(".part")
-    with zipfile.ZipFile(partial, "w", compression=zipfile.ZIP_DEFLATED) as archive:
-        for name, data in sorted(files.items()):
-            archive.writestr(
-                name,
-                json.dumps(data, cls=DjangoJSONEncoder, indent=2, ensure_ascii=False),
-            )
-    partial.replace(target)
+    try:
+        with zipfile.ZipFile(partial, "w", compression=zipfile.ZIP_DEFLATED) as zf:
+            for name, data in sorted(files.items()):
+                zf.writestr(
+                    name,
+                    json.dumps(
+                        data, cls=DjangoJSONEncoder, indent=2, ensure_ascii=False
+                    ),
+                )
+        partial.replace(target)
+    except OSError:
+        # A full or read-only disk: the member sees "failed" and may ask again.
+        logger.exception("data export %s could not be written", export.pk)
+        partial.unlink(missing_ok=True)
+        export.state = DataExport.State.FAILED
+        export.save(update_fields=["state"])
+        return export
     export.state = DataExport.State.READY
     export.ready_at = timezone.now()
     export.size_bytes = target.stat().st_size

@@ -17,7 +17,11 @@ from cop.members.models import Membership
 from cop.privacy.models import DataExport
 from cop.privacy.selectors import data_export_list
 from cop.privacy.services.erasure import member_erase
-from cop.privacy.services.export import data_export_build, export_path
+from cop.privacy.services.export import (
+    data_export_build,
+    data_export_request,
+    export_path,
+)
 from discussions.models import HelpfulMark, PostRevision, Subscription
 from tests.cop.privacy.rights.support import signed_in
 from tests.factories import MembershipFactory, PostFactory, UserFactory
@@ -168,3 +172,31 @@ def test_member_erase_deletes_the_export_files(
     with django_capture_on_commit_callbacks(execute=True):
         member_erase(member=member, actor=member, keep_posts=True)
     assert not path.exists()
+
+
+def test_data_export_request_again_while_pending_makes_no_second_export(member):
+    first = data_export_request(actor=member)
+    DataExport.objects.filter(pk=first.pk).update(state=DataExport.State.PENDING)
+    assert data_export_request(actor=member).pk == first.pk
+
+
+def test_data_export_request_after_a_stale_build_starts_afresh(member):
+    stale = DataExport.objects.create(user=member)
+    DataExport.objects.filter(pk=stale.pk).update(
+        requested_at=timezone.now() - timedelta(hours=2)
+    )
+    fresh = data_export_request(actor=member)
+    assert fresh.pk != stale.pk
+    stale.refresh_from_db()
+    assert stale.state == DataExport.State.FAILED
+
+
+def test_data_export_build_on_a_full_disk_is_marked_failed(member, monkeypatch):
+    export = DataExport.objects.create(user=member)
+
+    def full_disk(*args, **kwargs):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr("cop.privacy.services.export.zipfile.ZipFile", full_disk)
+    assert data_export_build(export_id=export.pk).state == DataExport.State.FAILED
+    assert mail.outbox == []
