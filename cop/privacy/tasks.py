@@ -7,7 +7,7 @@ from celery import shared_task
 __all__ = ["data_export_build_task", "retention_enforce_task"]
 
 
-@shared_task(acks_late=True, time_limit=900, soft_time_limit=840)
+@shared_task(acks_late=True, time_limit=540, soft_time_limit=480)
 def data_export_build_task(export_id: int) -> None:
     """Build the ZIP of a member's data export; a vanished or finished export is a no-op."""
     from cop.privacy.services.export import data_export_build

@@ -27,7 +27,7 @@ from cop.privacy.models import DataExport
 logger = logging.getLogger(__name__)
 
 _SALT = "cop.privacy.data_export"
-# Longer than the build task's time limit (15 minutes), with room for a queue.
+# Longer than the build task's time limit (9 minutes), with room for a queue.
 STALE_AFTER = timedelta(hours=1)
 
 
