@@ -102,6 +102,7 @@ EXPECTED: dict[str, Any] = {
     "media": row(others=NOT_FOUND),
     "healthz": PUBLIC,
     "readyz": row(others=SKIP),  # needs the broker; covered in tests/cop/core
+    "favicon": row(others=REDIRECT),  # to the static icon
     # members: organisations and affiliations
     "members:organisation_list": PUBLIC,
     "members:organisation_detail": PUBLIC,
