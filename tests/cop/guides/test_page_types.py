@@ -102,7 +102,10 @@ class RenderTests(WagtailPageTestCase, TestCase):
 
     def test_guide_renders_its_blocks_and_reference_links(self) -> None:
         html = self.client.get("/guides/a-guide/").content.decode()
-        assert '<a href="/criteria/VPD-BRE-01/"><span class="code">VPD-BRE-01</span> Breach notification</a>' in html
+        assert (
+            '<a href="/criteria/VPD-BRE-01/"><span class="code">VPD-BRE-01</span> Breach notification</a>'
+            in html
+        )
         assert 'href="/criteria/red-flags/RF-11/"' in html
         assert "Example clause to ask for" in html
         assert "Within 72 hours." in html
