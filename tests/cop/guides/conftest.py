@@ -55,7 +55,11 @@ def guide_make(index: GuideIndexPage, n: int, **extra: Any) -> GuidePage:
         {"type": "paragraph", "value": "<p>Some text.</p>"},
         {
             "type": "references",
-            "value": {"heading": "", "criteria": ["VPD-LAW-01"], "red_flags": ["RF-09"]},
+            "value": {
+                "heading": "",
+                "criteria": ["VPD-LAW-01"],
+                "red_flags": ["RF-09"],
+            },
         },
     ]
     guide = GuidePage(
