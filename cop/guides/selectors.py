@@ -101,3 +101,21 @@ def home_sections() -> list[HomeSection]:
         if section is not None and section.links:
             sections.append(section)
     return sections
+
+
+def guides_due_for_review(*, months: int) -> list[GuidePage]:
+    """Return the live guides not reviewed for ``months`` months (or never), oldest first."""
+    import datetime as dt
+
+    from django.db.models import Q
+    from django.utils import timezone
+
+    from cop.guides.models import GuidePage
+
+    cutoff = timezone.localdate() - dt.timedelta(days=round(months * 30.44))
+    return list(
+        GuidePage.objects.live()
+        .filter(Q(last_reviewed_on__lt=cutoff) | Q(last_reviewed_on__isnull=True))
+        .select_related("reviewed_by")
+        .order_by("last_reviewed_on", "title")
+    )
