@@ -62,3 +62,52 @@ def test_guide_index_filter_and_breadcrumbs(live_server, page):
     crumbs = page.get_by_role("navigation", name="Breadcrumbs")
     assert crumbs.get_by_role("link").all_inner_texts() == ["Home", "Guides"]
     assert page.get_by_text("Last reviewed on").is_visible()
+
+
+def test_moderator_guide_editor_has_no_csp_violations(live_server, page, settings):
+    from allauth.mfa.models import Authenticator
+    from django.contrib.auth.models import Group
+    from django.test import Client
+
+    from cop.guides.models import GuideIndexPage, GuidePage
+    from tests.factories import UserFactory
+
+    reference_data_load()
+    seed_guides(scale="demo", stdout=StringIO())
+    settings.COP_CONDUCT_EXEMPT_PATH_PREFIXES = ["/"]
+    moderator = UserFactory(email="moderator@example.org")
+    moderator.groups.add(Group.objects.get_or_create(name="Moderators")[0])
+    Authenticator.objects.create(
+        user=moderator,
+        type=Authenticator.Type.TOTP,
+        data={"secret": "JBSWY3DPEHPK3PXP"},
+    )
+    client = Client()
+    client.force_login(moderator)
+    page.context.add_cookies(
+        [
+            {
+                "name": settings.SESSION_COOKIE_NAME,
+                "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
+                "url": live_server.url,
+            }
+        ]
+    )
+    log = page.cop_log
+    guide = GuidePage.objects.get(slug="evaluating-a-vendors-privacy-practices")
+    index = GuideIndexPage.objects.get()
+    for url in (
+        f"/admin/pages/{guide.pk}/edit/",
+        f"/admin/pages/add/guides/guidepage/{index.pk}/",
+    ):
+        response = page.goto(live_server.url + url)
+        page.wait_for_load_state("networkidle")
+        assert response.status == 200, url
+    page.goto(live_server.url + f"/admin/pages/{guide.pk}/edit/")
+    page.locator("button[data-side-panel-toggle='preview']").click()
+    preview = page.frame_locator("iframe#w-preview-iframe")
+    assert "Evaluating" in preview.get_by_role("heading", level=1).inner_text()
+    page.screenshot(path=f"{SCREENSHOT_DIR}/cop-guides-editor.png", full_page=False)
+    assert log.csp_violations == []
+    assert log.page_errors == []
+    assert log.foreign_requests(live_server.url) == []

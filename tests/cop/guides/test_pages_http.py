@@ -171,3 +171,17 @@ def test_signed_in_members_are_never_served_from_the_cache(
     client.force_login(moderator_a)
     response = client.get("/")
     assert "X-Cop-Page-Cache" not in response
+
+
+def test_criterion_page_links_back_to_the_guides_that_refer_to_it(
+    client: Any, reference: None, guide_index: GuideIndexPage
+) -> None:
+    guide_make(guide_index, 1)  # refers to VPD-LAW-01
+    draft = guide_make(guide_index, 2)
+    draft.unpublish()
+    html = client.get("/criteria/VPD-LAW-01/").content.decode()
+    assert "Guides: how to ask your vendor about this" in html
+    assert '<a href="/guides/guide-1/">Guide 1</a>' in html
+    assert "/guides/guide-2/" not in html
+    other = client.get("/criteria/VPD-GOV-01/").content.decode()
+    assert "how to ask your vendor" not in other
