@@ -6,6 +6,7 @@ from .notifications import (
     EmailState,
     FollowLevel,
     Notification,
+    NotificationEvent,
     NotificationKind,
     Subscription,
 )
@@ -37,6 +38,7 @@ __all__ = [
     "ModerationAction",
     "ModerationEvent",
     "Notification",
+    "NotificationEvent",
     "NotificationKind",
     "Post",
     "PostFlag",

@@ -156,7 +156,8 @@ class Notification(models.Model):
 
     Written in the same transaction as the post or change that caused it, so a
     notification exists exactly when its cause does; e-mails are sent from here by
-    tasks, and a sweeper re-enqueues rows left ``pending`` (e.g. while Redis was down).
+    tasks, and a sweeper re-enqueues rows left ``pending`` (e.g. while Redis was down)
+    once their ``email_next_attempt_at`` (the retry backoff) has come.
     ``data`` holds IDs and codes only.
     """
 
@@ -192,7 +193,10 @@ class Notification(models.Model):
         max_length=8, choices=EmailState.choices, default=EmailState.NONE
     )
     email_attempts = models.PositiveSmallIntegerField(default=0)
+    # Sending: the claim time; sent: the send time.
     emailed_at = models.DateTimeField(null=True, blank=True)
+    # Pending after a transient failure: not to be tried before this (the backoff).
+    email_next_attempt_at = models.DateTimeField(null=True, blank=True)
     email_error = models.CharField(max_length=300, blank=True)
 
     class Meta:
@@ -213,6 +217,50 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} for {self.user_id}"
+
+
+class NotificationEvent(models.Model):
+    """Something many members may have to hear of, recorded in its cause's transaction.
+
+    One row per post (``kind`` says what happened to it) replaces the one
+    ``Notification`` per watcher that the request used to write: the row commits
+    with the post, so no notification is lost when the broker or a worker fails,
+    and ``notification_event_fan_out`` expands it into ``Notification`` rows in
+    batches of watchers ordered by user ID. ``cursor`` is the last user ID done
+    (NULL: the members named directly, such as the mentioned ones, are not done
+    yet), so a killed or repeated task resumes where the last one stopped and
+    writes nothing twice. ``done_at`` is set once every watcher was seen.
+    """
+
+    class Kind(models.TextChoices):
+        POST_PUBLISHED = "post_published", _("A post became visible")
+
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    post = models.ForeignKey(
+        "discussions.Post", on_delete=models.CASCADE, related_name="+"
+    )
+    cursor = models.BigIntegerField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    done_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["post", "kind"], name="discussions_notification_event_once"
+            )
+        ]
+        indexes = [
+            # The sweeper's query: the few events not yet fanned out, oldest first.
+            models.Index(
+                fields=["updated_at"],
+                condition=Q(done_at__isnull=True),
+                name="disc_notif_event_open",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.post_id}"
 
 
 class DigestDelivery(models.Model):

@@ -2,10 +2,10 @@
 
 ``test_outbox_survives_redis_outage_and_sends_each_email_once`` starts its own
 ``redis-server`` on a free port and points the Celery app at it (not eager), posts a
-reply through the HTTP view (its e-mails are queued in Redis), stops Redis and posts
-another reply (the view still redirects, the post is saved, its outbox rows stay
-pending), restarts Redis empty (the first reply's queued messages are lost with it),
-runs the sweeper twice, and checks with an in-process worker
+reply through the HTTP view (its notification fan-out is queued in Redis), stops
+Redis and posts another reply (the view still redirects, the post is saved, its
+notification event stays open), restarts Redis empty (the first reply's queued
+message is lost with it), runs the sweepers twice, and checks with an in-process worker
 (``celery.contrib.testing.worker.start_worker``) and an aiosmtpd sink that every
 expected e-mail arrived exactly once. Without ``redis-server`` or aiosmtpd it skips,
 unless ``COP_REQUIRE_SERVICES=1``, where it fails.
@@ -32,6 +32,7 @@ from discussions.models import (
     DiscussionSettings,
     EmailState,
     Notification,
+    NotificationEvent,
     Post,
     Subscription,
 )
@@ -135,35 +136,39 @@ def test_outbox_survives_redis_outage_and_sends_each_email_once(
     reply_url = f"/discussions/t/{topic.pk}/reply/"
     client.force_login(author)
 
-    # when: a reply while Redis is up (its tasks wait in Redis, no worker yet)
+    # when: a reply while Redis is up (its fan-out waits in Redis, no worker yet)
     first = client.post(reply_url, {"body": "First reply about loan history."})
     assert first.status_code in (200, 302)
     first_post = Post.objects.get(topic=topic, body__startswith="First")
-    assert Notification.objects.filter(post=first_post).count() == 4
+    assert NotificationEvent.objects.filter(post=first_post, done_at=None).exists()
 
     # when: a reply while Redis is down
     redis_server.stop()
     second = client.post(reply_url, {"body": "Second reply, broker down."})
-    # then: the post is saved, the page works, the outbox rows wait
+    # then: the post is saved, the page works, its event waits
     assert second.status_code in (200, 302)
     second_post = Post.objects.get(topic=topic, body__startswith="Second")
-    states = dict(
-        Notification.objects.filter(post=second_post).values_list(
-            "user_id", "email_state"
-        )
-    )
-    assert states == {
-        **{watcher.pk: EmailState.PENDING for watcher in watchers},
-        opener.pk: EmailState.NONE,
-    }
+    assert NotificationEvent.objects.filter(post=second_post, done_at=None).exists()
 
-    # when: Redis comes back empty (the first reply's queued tasks are gone too),
-    # a real worker runs and the sweeper re-enqueues every pending row, twice over
+    # when: Redis comes back empty (the first reply's queued fan-out is gone too),
+    # a real worker runs and the sweepers re-enqueue what is left, twice over
     redis_server.start()
     reset_broker_connections(real_broker)
     with start_worker(real_broker, perform_ping_check=False, shutdown_timeout=30):
-        swept = services.notification_outbox_sweep(min_age=timedelta(0))
-        assert swept == 6
+        assert services.notification_events_sweep(min_age=timedelta(0)) == 2
+        services.notification_events_sweep(min_age=timedelta(0))
+        assert wait_until(
+            lambda: not NotificationEvent.objects.filter(done_at=None).exists(), 60
+        )
+        # the outbox rows: one per watcher wanting e-mails, the opener on the site only
+        for post in (first_post, second_post):
+            states = dict(
+                Notification.objects.filter(post=post).values_list(
+                    "user_id", "email_state"
+                )
+            )
+            assert set(states) == {watcher.pk for watcher in watchers} | {opener.pk}
+            assert states[opener.pk] == EmailState.NONE
         services.notification_outbox_sweep(min_age=timedelta(0))
         assert wait_until(
             lambda: (

@@ -2,11 +2,13 @@
 
 It accepts every message and keeps its recipients and ``Message-ID``; ``mode`` makes
 it answer ``451`` (try again later) to every recipient for a while, and
-``reject_addresses`` answers ``550`` (no such mailbox) for the listed addresses only.
+``reject_addresses`` answers ``550`` (no such mailbox) for the listed addresses only;
+``data_delay`` makes it slow to accept each message.
 """
 
 from __future__ import annotations
 
+import asyncio
 import email
 import threading
 from collections import Counter
@@ -36,6 +38,8 @@ class _Handler:
         return "250 OK"
 
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:  # noqa: N802
+        if self.sink.data_delay:
+            await asyncio.sleep(self.sink.data_delay)
         message = email.message_from_bytes(envelope.content)
         with self.sink.lock:
             for rcpt in envelope.rcpt_tos:
@@ -55,6 +59,8 @@ class SmtpSink:
         #: (recipient, plain text) of every delivery, in the order of ``delivered``.
         self.texts: list[tuple[str, str]] = []
         self.temporary_failure = False
+        #: Seconds the sink takes to accept each message (a slow mail server).
+        self.data_delay = 0.0
         self.reject_addresses: set[str] = set()
         self.refused_451 = 0
         self.refused_550 = 0

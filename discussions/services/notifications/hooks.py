@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from cop.members.models import Membership
-from discussions.models import Mention, NotificationKind, Post, Topic, TopicKind
+from discussions.models import NotificationKind, Post, Topic
 
+from .fanout import notification_event_record
 from .outbox import (
     _add,
     _product_targets_q,
@@ -24,54 +24,18 @@ def notify_post_published(*, post: Post) -> None:
     """Tell watchers, the topic's followers and mentioned members about a visible new post.
 
     Called inside the posting (or approving) transaction when a post becomes visible:
-    at creation when no review is needed, or when a moderator approves it. The
-    opening post of a topic counts (new topic in a watched space, tag, vendor or
-    product). A vendor representative's response on a red flag also tells the
-    flag's author. A new red flag in its response window tells the verified
-    representatives of the vendor concerned, so they can answer in time. The post's author starts watching the topic unless they chose a
-    level for it. Constant number of queries; idempotent.
+    at creation when no review is needed, or when a moderator approves it. The post's
+    author starts watching the topic unless they chose a level for it. Writes one
+    :class:`NotificationEvent`; a task expands it after commit, in batches
+    (:func:`fanout.notification_event_fan_out`), into notifications for: mentioned
+    members, the topic's author, a quoted post's author, everyone watching the
+    topic, its space, a tag, its product or vendor (an opening post counts as a new
+    topic), the flag's author for a vendor representative's response on a red flag,
+    and the verified representatives of the vendor concerned for a new red flag in
+    its response window. Two queries whatever the number of watchers; idempotent.
     """
-    topic = post.topic
-    _watch_by_default(user_id=post.author_id, topic=topic)
-    watching, muted = _watchers_and_muted(_topic_targets_q(topic))
-    wanted: dict[int, str] = {}
-    _add(wanted, watching, NotificationKind.REPLY)
-    if post.number > 1:
-        _add(wanted, [topic.author_id], NotificationKind.REPLY)
-    if post.quote_of_id is not None:
-        _add(
-            wanted,
-            Post.objects.filter(pk=post.quote_of_id).values_list(
-                "author_id", flat=True
-            ),
-            NotificationKind.REPLY,
-        )
-    _add(
-        wanted,
-        Mention.objects.filter(post=post).values_list("user_id", flat=True),
-        NotificationKind.MENTION,
-    )
-    if post.is_vendor_response and topic.kind == TopicKind.RED_FLAG:
-        _add(wanted, [topic.author_id], NotificationKind.VENDOR_RESPONSE)
-    if post.number == 1 and topic.is_embargoed and topic.embargo_vendor_id:
-        _add(
-            wanted,
-            Membership.objects.filter(
-                organisation_id=topic.embargo_vendor_id,
-                role=Membership.Role.REPRESENTATIVE,
-                status=Membership.Status.VERIFIED,
-            ).values_list("user_id", flat=True),
-            NotificationKind.RED_FLAG_RAISED,
-        )
-    for user_id in muted:
-        wanted.pop(user_id, None)
-    _write(
-        wanted=wanted,
-        actor_id=post.author_id,
-        topic=topic,
-        post=post,
-        data={"event": "new_topic"} if post.number == 1 else {},
-    )
+    _watch_by_default(user_id=post.author_id, topic=post.topic)
+    notification_event_record(post=post)
 
 
 def notify_answer_accepted(*, topic: Topic, post: Post, actor: Any) -> None:
