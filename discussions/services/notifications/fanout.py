@@ -83,26 +83,22 @@ def notification_event_record(*, post: Post) -> None:
     """Record that ``post`` became visible and fan it out after commit (one query).
 
     Called inside the posting (or approving) transaction. Idempotent: the event is
-    unique per post, and a second call enqueues a run that finds it done or resumes it.
+    unique per post (a second call finds it, done or not, and enqueues a run that
+    does nothing or resumes it).
     """
-    NotificationEvent.objects.bulk_create(
+    (event,) = NotificationEvent.objects.bulk_create(
         [NotificationEvent(post=post, kind=NotificationEvent.Kind.POST_PUBLISHED)],
-        ignore_conflicts=True,
+        # An upsert that changes nothing returns the row's key in the same query.
+        update_conflicts=True,
+        unique_fields=["post", "kind"],
+        update_fields=["kind"],
     )
-    post_id = post.pk
-    transaction.on_commit(lambda: _enqueue_post_event(post_id))
-
-
-def _enqueue_post_event(post_id: int) -> None:
-    event_id = (
-        NotificationEvent.objects.filter(
-            post_id=post_id, kind=NotificationEvent.Kind.POST_PUBLISHED
+    event_id = event.pk
+    if event_id is None:  # a database that cannot return upserted keys
+        event_id = NotificationEvent.objects.values_list("pk", flat=True).get(
+            post=post, kind=NotificationEvent.Kind.POST_PUBLISHED
         )
-        .values_list("pk", flat=True)
-        .first()
-    )
-    if event_id is not None:
-        _enqueue_fan_out(event_id)
+    transaction.on_commit(lambda: _enqueue_fan_out(event_id))
 
 
 def _direct_recipients(*, post: Post) -> dict[int, str]:
