@@ -10,6 +10,8 @@ from cop.core import views as core_views
 urlpatterns = [
     path("healthz", core_views.healthz, name="healthz"),
     path("readyz", core_views.readyz, name="readyz"),
+    # Browsers ask for /favicon.ico whatever the page links; point them at ours.
+    path("favicon.ico", core_views.favicon, name="favicon"),
     path("accounts/", include("allauth.urls")),
     path("members/", include("cop.members.urls")),
     path("criteria/", include("cop.privacy.urls")),

@@ -5,10 +5,13 @@ Contract (instant notification e-mails and digests both send through here):
 - :func:`member_email_send` renders ``templates/emails/<template>.txt`` and ``.html``,
   adds ``List-Unsubscribe`` (https link with a signed, expiring token) and
   ``List-Unsubscribe-Post: List-Unsubscribe=One-Click`` (RFC 8058), the given
-  deterministic ``Message-ID``, and sends it. It raises :class:`TransientMailError`
-  for errors worth retrying (4xx, connection refused or dropped) and
-  :class:`PermanentMailError` for the rest (5xx, refused recipient). It never adds
-  tracking pixels nor rewrites links.
+  deterministic ``Message-ID``, and sends it. Every failure is classified by
+  :func:`smtp_error_classify`, the one rule both e-mail paths share: a
+  :class:`TransientMailError` (4xx, connection refused or dropped, timeout, a
+  server that refuses our session or credentials) is retried later, a
+  :class:`PermanentMailError` (5xx for the recipient or the message) is not; its
+  ``bounce`` flag says whether it counts against the member's address. It never
+  adds tracking pixels nor rewrites links.
 - :func:`unsubscribe_token_make` / :func:`unsubscribe_token_check` sign and verify the
   token (``django.core.signing``, salted, with a maximum age).
 
@@ -43,6 +46,7 @@ __all__ = [
     "member_email_message",
     "member_email_send",
     "message_id_make",
+    "smtp_error_classify",
     "unsubscribe_token_check",
     "unsubscribe_token_make",
     "unsubscribe_url",
@@ -67,11 +71,20 @@ class TransientMailError(Exception):
 
 
 class PermanentMailError(Exception):
-    """The mail server refused the message for good: record it, do not retry."""
+    """The mail server refused the message for good: record it, do not retry.
 
-    def __init__(self, message: str, *, smtp_code: int | None = None) -> None:
+    ``bounce`` is true when the server refused the recipient or the message with a
+    5xx answer: such a failure counts towards marking the address as bouncing
+    (:mod:`discussions.services.mailing`). A failure before any server answered
+    (no address, a template error) does not.
+    """
+
+    def __init__(
+        self, message: str, *, smtp_code: int | None = None, bounce: bool = False
+    ) -> None:
         super().__init__(message)
         self.smtp_code = smtp_code
+        self.bounce = bounce
 
 
 def mail_domain() -> str:
@@ -190,7 +203,7 @@ def email_message_send(
             connection.open()  # reopens a connection closed after an error; else no-op
             connection.send_messages([message])
     except Exception as error:
-        raise _classify(error) from error
+        raise smtp_error_classify(error) from error
     return str(message.extra_headers["Message-ID"])
 
 
@@ -230,8 +243,19 @@ def _check_scope(scope: str) -> None:
         raise ValueError(f"unknown unsubscribe scope {scope!r}")
 
 
-def _classify(error: BaseException) -> Exception:
-    """Map an exception from the mail backend to Transient/PermanentMailError."""
+def smtp_error_classify(
+    error: BaseException,
+) -> TransientMailError | PermanentMailError:
+    """Map an exception from the mail backend to a transient or permanent failure.
+
+    Transient (retried until ``COP_EMAIL_RETRY_DEADLINE_HOURS``): any 4xx answer;
+    a dropped, refused or timed-out connection; and failures of the session rather
+    than of the message (greeting, HELO, authentication, sender refused, a server
+    lacking STARTTLS), which an operator fixes without the member doing anything;
+    like Postfix' ``smtp_sasl_auth_soft_bounce``, they must not lose the queue nor
+    mark every member as bouncing. Permanent: a 5xx answer to the recipient or to
+    the message (``bounce``), and anything else raised before a server answered.
+    """
     summary = f"{type(error).__name__}: {error}"[:300]
     if isinstance(error, smtplib.SMTPRecipientsRefused):
         codes = [code for code, _ in error.recipients.values()]
@@ -239,13 +263,23 @@ def _classify(error: BaseException) -> Exception:
         # retry; a 5xx one (no such user) is not.
         if codes and all(400 <= code < 500 for code in codes):
             return TransientMailError(summary, smtp_code=codes[0])
-        return PermanentMailError(summary, smtp_code=codes[0] if codes else None)
+        code = next((c for c in codes if 500 <= c < 600), None)
+        return PermanentMailError(summary, smtp_code=code, bounce=code is not None)
+    session_errors = (
+        smtplib.SMTPAuthenticationError,
+        smtplib.SMTPConnectError,
+        smtplib.SMTPHeloError,
+        smtplib.SMTPSenderRefused,
+        smtplib.SMTPNotSupportedError,
+    )
+    if isinstance(error, session_errors):
+        return TransientMailError(summary, smtp_code=getattr(error, "smtp_code", None))
     if isinstance(error, smtplib.SMTPResponseException):
         code = error.smtp_code
         if isinstance(code, int) and 500 <= code < 600:
-            return PermanentMailError(summary, smtp_code=code)
+            return PermanentMailError(summary, smtp_code=code, bounce=True)
         return TransientMailError(summary, smtp_code=code)
     # SMTPServerDisconnected, refused/reset connections and timeouts (all OSError).
-    if isinstance(error, smtplib.SMTPServerDisconnected | ConnectionError | OSError):
+    if isinstance(error, smtplib.SMTPServerDisconnected | OSError):
         return TransientMailError(summary)
     return PermanentMailError(summary)

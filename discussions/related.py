@@ -101,12 +101,48 @@ def related_topics_version_key() -> str:
 
 def register() -> None:
     """Register this module's part with the rest of cop (called from AppConfig.ready)."""
+    from cop.guides.hooks import home_content_versions, home_sections
     from vendors.hooks import (
         product_content_versions,
         product_related_content,
         vendor_related_content,
     )
 
+    home_sections.register("discussions", latest_public_topics)
+    home_content_versions.register("discussions", related_topics_version_key)
     product_related_content.register("discussions", related_topics_for_product)
     product_content_versions.register("discussions", related_topics_version_key)
     vendor_related_content.register("discussions", related_topics_for_vendor)
+
+
+#: Topics listed on the home page.
+HOME_TOPICS = 6
+
+
+def latest_public_topics() -> Any:
+    """Return the home page's "Latest discussions": what an anonymous reader may see.
+
+    The home page is the same for every reader (and cached), so it lists only topics
+    visible without signing in. One query.
+    """
+    from django.contrib.auth.models import AnonymousUser
+
+    from cop.guides.hooks import HomeLink, HomeSection
+    from discussions import permissions
+    from discussions.models import Topic
+
+    topics = list(
+        Topic.objects.filter(permissions.visible_topic_q(AnonymousUser()))
+        .select_related("space")
+        .order_by("-last_activity_at", "-id")[:HOME_TOPICS]
+    )
+    links = [
+        HomeLink(title=link.title, url=link.url, meta=link.meta)
+        for link in _topic_links(topics)
+    ]
+    return HomeSection(
+        heading=_("Latest discussions"),
+        links=links,
+        more_url="/discussions/",
+        more_label=_("All discussions"),
+    )

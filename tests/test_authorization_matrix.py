@@ -102,6 +102,7 @@ EXPECTED: dict[str, Any] = {
     "media": row(others=NOT_FOUND),
     "healthz": PUBLIC,
     "readyz": row(others=SKIP),  # needs the broker; covered in tests/cop/core
+    "favicon": row(others=REDIRECT),  # to the static icon
     # members: organisations and affiliations
     "members:organisation_list": PUBLIC,
     "members:organisation_detail": PUBLIC,
@@ -185,6 +186,12 @@ EXPECTED: dict[str, Any] = {
     "vendors:product_detail": PUBLIC,
     "vendors:product_changelog": PUBLIC,
     "vendors:compare": PUBLIC,
+    # Vendor tools: representatives and moderators; a missing product or disclosure
+    # is a 404 for every member, after sign-in.
+    "vendors:workspace": row(anonymous=LOGIN, library_worker=NOT_FOUND, others=OK),
+    "vendors:disclosure_edit": row(anonymous=LOGIN, others=NOT_FOUND),
+    "vendors:disclosure_submit": row(anonymous=LOGIN, others=NOT_FOUND),
+    "vendors:disclosure_review": row(anonymous=LOGIN, others=NOT_FOUND),
     "vendors:compare_csv": row(others="status 400"),  # no products chosen
     "vendors:compare_json": row(others="status 400"),  # no products chosen
     # the read-only public API
@@ -245,6 +252,8 @@ MODERATOR_NAMESPACES = {
     "wagtailsnippets_vendors_disclosure": VENDOR_ADMIN,
     "wagtailsnippetchoosers_vendors_disclosure": VENDOR_ADMIN,
     "wagtailsnippets_vendors_roadmapitem": VENDOR_ADMIN,
+    "wagtailsnippets_vendors_product": VENDOR_ADMIN,
+    "wagtailsnippetchoosers_vendors_product": VENDOR_ADMIN,
     "wagtailsnippetchoosers_vendors_roadmapitem": VENDOR_ADMIN,
     "wagtailsnippets_members_codeofconductversion": WAGTAIL_ADMIN,
     "wagtailsnippetchoosers_members_codeofconductversion": WAGTAIL_ADMIN,
@@ -413,6 +422,9 @@ def url_kwargs(world: dict[str, Any]) -> dict[str, dict[str, dict[str, Any]]]:
         "wagtail_serve": {"": {}},
         "media": {"": {"path": "original_images/missing.png"}},
         "vendors:vendor_detail": {"": {"vendor_slug": a.slug}},
+        "vendors:disclosure_edit": {"": {"product_id": 987654}},
+        "vendors:disclosure_submit": {"": {"product_id": 987654}},
+        "vendors:disclosure_review": {"": {"disclosure_id": 987654}},
         "api:vendor_detail": {"": {"vendor_slug": a.slug}},
         # A missing space has no feed; a missing red flag is a 404 (after sign-in).
         "discussions:feed_space_atom": {"": {"slug": "no-such-space"}},

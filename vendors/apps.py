@@ -21,9 +21,10 @@ class VendorsConfig(AppConfig):
         from wagtail.permissions import register_permission_policy
 
         from vendors import permissions
-        from vendors.models import Disclosure, DisclosureSettings, RoadmapItem
+        from vendors.models import Disclosure, DisclosureSettings, Product, RoadmapItem
 
         register_permission_policy(Disclosure, permissions.DisclosurePolicy(Disclosure))
+        register_permission_policy(Product, permissions.ProductPolicy(Product))
         register_permission_policy(
             RoadmapItem, permissions.RoadmapItemPolicy(RoadmapItem)
         )

@@ -114,3 +114,17 @@ class RoadmapItemForm(WagtailAdminModelForm):
                 "criteria", _("A chosen criterion does not apply to this product.")
             )
         return cleaned
+
+
+class ProductForm(WagtailAdminModelForm):
+    """A product: only vendors and the community own products; slugs say so."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if "slug" in self.fields:
+            self.fields["slug"].help_text = _(
+                "The product's address: /vendors/<vendor>/<slug>/. Lowercase letters, "
+                "digits and hyphens."
+            )
+        if "website" in self.fields:
+            self.fields["website"].assume_scheme = "https"

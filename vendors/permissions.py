@@ -34,12 +34,14 @@ from vendors.models import Disclosure, Product, RoadmapItem
 __all__ = [
     "AdminAccessBackend",
     "access_disclosure_for_edit",
+    "access_disclosure_for_review",
     "access_product_for_edit",
     "access_roadmap_item_for_edit",
     "can_access_vendor_admin",
     "can_change_disclosure_settings",
     "can_edit_disclosure",
     "can_edit_product",
+    "can_manage_products",
     "can_manage_roadmap",
     "can_review_disclosure",
     "editable_products_q",
@@ -83,6 +85,11 @@ def can_manage_roadmap(user: Any, product: Product) -> bool:
     return can_edit_product(user, product)
 
 
+def can_manage_products(user: Any) -> bool:
+    """Return whether ``user`` may create and edit products of any vendor (moderators)."""
+    return is_moderator(user)
+
+
 def can_access_vendor_admin(user: Any) -> bool:
     """Return whether ``user`` may use the Wagtail admin (representatives, moderators)."""
     return is_moderator(user) or is_verified_vendor_rep(user)
@@ -116,6 +123,19 @@ def access_disclosure_for_edit(user: Any, disclosure_id: Any) -> Disclosure:
     if disclosure is None or not (
         can_edit_disclosure(user, disclosure) or can_review_disclosure(user, disclosure)
     ):
+        raise Http404
+    return disclosure
+
+
+def access_disclosure_for_review(user: Any, disclosure_id: Any) -> Disclosure:
+    """Return disclosure ``disclosure_id`` if ``user`` may review it, else ``Http404``."""
+    pk = _int_or_none(disclosure_id)
+    disclosure: Disclosure | None = (
+        Disclosure.objects.select_related("product__organisation").filter(pk=pk).first()
+        if pk is not None
+        else None
+    )
+    if disclosure is None or not can_review_disclosure(user, disclosure):
         raise Http404
     return disclosure
 
@@ -229,6 +249,16 @@ class DisclosureSettingsPolicy(BasePermissionPolicy):
 
     def user_has_permission(self, user: Any, action: str) -> bool:
         return action in ("change", "view") and can_change_disclosure_settings(user)
+
+    def users_with_any_permission(self, actions: Any) -> QuerySet[Any]:
+        return _elevated_users()
+
+
+class ProductPolicy(BasePermissionPolicy):
+    """Moderators add, change and view products; nobody deletes them from the admin."""
+
+    def user_has_permission(self, user: Any, action: str) -> bool:
+        return action in ("add", "change", "view") and can_manage_products(user)
 
     def users_with_any_permission(self, actions: Any) -> QuerySet[Any]:
         return _elevated_users()

@@ -291,6 +291,11 @@ _ROADMAPS: Final[
 }
 
 
+# Where cop's own disclosure points for evidence: the standard pages that
+# cop.guides' seeder publishes (the privacy policy unless the domain has its own page).
+_COP_EVIDENCE_PATHS: Final = {"LAW": "/law-enforcement-requests/"}
+
+
 def _answer(
     criterion: Criterion,
     value: Any,
@@ -310,7 +315,7 @@ def _answer(
         "note": note,
         "evidence": [
             {
-                "url": f"{settings.SITE_URL}/privacy/",
+                "url": f"{settings.SITE_URL}{_COP_EVIDENCE_PATHS.get(criterion.domain.code, '/privacy/')}",
                 "document_type": "privacy_policy",
                 "section": criterion.domain.title,
                 "excerpt": note[:200],

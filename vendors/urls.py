@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from vendors import views
+from vendors import views, views_editor
 
 app_name = "vendors"
 
@@ -10,6 +10,22 @@ urlpatterns = [
     path("", views.vendor_directory, name="directory"),
     # Before the vendor pages: a vendor slug never shadows the comparison.
     path("compare/", views.compare, name="compare"),
+    path("tools/", views_editor.workspace, name="workspace"),
+    path(
+        "tools/products/<int:product_id>/disclosure/",
+        views_editor.disclosure_edit,
+        name="disclosure_edit",
+    ),
+    path(
+        "tools/products/<int:product_id>/disclosure/submit/",
+        views_editor.disclosure_submit,
+        name="disclosure_submit",
+    ),
+    path(
+        "tools/review/<int:disclosure_id>/",
+        views_editor.disclosure_review,
+        name="disclosure_review",
+    ),
     path("compare.csv", views.compare_csv, name="compare_csv"),
     path("compare.json", views.compare_json, name="compare_json"),
     path("<slug:vendor_slug>/", views.vendor_detail, name="vendor_detail"),

@@ -18,7 +18,7 @@ from django.urls import reverse
 from django.utils.safestring import SafeString, mark_safe
 from django.views.decorators.http import require_safe
 
-from vendors import cache, exports, hooks
+from vendors import cache, exports, hooks, permissions
 from vendors import selectors_public as public
 from vendors.forms_compare import CompareParams, compare_params
 from vendors.models import Product
@@ -98,6 +98,8 @@ def product_detail(
             {
                 "product": product,
                 "published_html": product_published_html(product),
+                "can_edit": request.user.is_authenticated
+                and permissions.can_edit_product(request.user, product),
                 "related": hooks.related_content_for(
                     product=product, viewer=request.user
                 ),

@@ -15,7 +15,7 @@ from django.contrib.admin.utils import unquote
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
-from wagtail.admin.panels import ObjectList
+from wagtail.admin.panels import FieldPanel, ObjectList
 from wagtail.admin.ui.components import Component
 from wagtail.admin.ui.tables import Column
 from wagtail.contrib.settings.registry import register_setting
@@ -27,9 +27,10 @@ from wagtail.snippets.views.snippets import (
     SnippetViewSetGroup,
 )
 
-from vendors import permissions, selectors, services
-from vendors.forms import DisclosureForm, RoadmapItemForm
-from vendors.models import Disclosure, DisclosureSettings, RoadmapItem
+from vendors import permissions, selectors, selectors_editor, services
+from vendors.forms import DisclosureForm, ProductForm, RoadmapItemForm
+from vendors.models import Disclosure, DisclosureSettings, Product, RoadmapItem
+from vendors.services.products import PRODUCT_FIELDS
 from vendors.services.roadmap import EDITABLE_FIELDS
 
 
@@ -136,8 +137,55 @@ class RoadmapItemViewSet(SnippetViewSet):
         )
 
 
+class ProductCreateView(CreateView):
+    def save_instance(self) -> Product:
+        data = self.form.cleaned_data
+        return services.product_create(
+            actor=self.request.user, **{k: data[k] for k in PRODUCT_FIELDS}
+        )
+
+
+class ProductEditView(EditView):
+    def save_instance(self) -> Product:
+        data = self.form.cleaned_data
+        # The form has already copied the new values onto its instance.
+        stored = Product.objects.get(pk=self.form.instance.pk)
+        return services.product_update(
+            product=stored,
+            actor=self.request.user,
+            **{k: data[k] for k in PRODUCT_FIELDS},
+        )
+
+
+class ProductViewSet(SnippetViewSet):
+    """Moderators onboard a vendor's products (the vendor is an organisation)."""
+
+    model = Product
+    icon = "tag"
+    menu_label = _("Products")
+    url_prefix = "vendors/products"
+    copy_view_enabled = False
+    add_view_class = ProductCreateView
+    edit_view_class = ProductEditView
+    list_display = [
+        "name",
+        Column("vendor", label=_("Vendor"), accessor="organisation.name"),
+        "product_type",
+        "website",
+    ]
+    list_filter = ["product_type"]
+    search_fields = ["name", "slug"]
+    ordering = ["name"]
+    edit_handler = ObjectList(
+        [FieldPanel(name) for name in PRODUCT_FIELDS], base_form_class=ProductForm
+    )
+
+    def get_queryset(self, request: Any) -> Any:
+        return Product.objects.select_related("organisation")
+
+
 class VendorsViewSetGroup(SnippetViewSetGroup):
-    items = (DisclosureViewSet, RoadmapItemViewSet)
+    items = (DisclosureViewSet, RoadmapItemViewSet, ProductViewSet)
     menu_icon = "site"
     menu_label = _("Vendors")
     menu_name = "vendors"
@@ -159,6 +207,27 @@ class NeedsUpdatePanel(Component):
 
     def get_context_data(self, parent_context: Any = None) -> dict[str, Any]:
         return {"rows": self.rows}
+
+
+class AwaitingReviewPanel(Component):
+    """Dashboard panel: disclosures awaiting review, each a link to the review screen."""
+
+    name = "vendors_awaiting_review"
+    order = 50
+    template_name = "vendors/admin/awaiting_review_panel.html"
+
+    def __init__(self, disclosures: list[Any]) -> None:
+        self.disclosures = disclosures
+
+    def get_context_data(self, parent_context: Any = None) -> dict[str, Any]:
+        return {"disclosures": self.disclosures}
+
+
+@hooks.register("construct_homepage_panels")
+def add_awaiting_review_panel(request: Any, panels: list[Any]) -> None:
+    awaiting = list(selectors_editor.disclosures_awaiting_review(viewer=request.user))
+    if awaiting:
+        panels.append(AwaitingReviewPanel(awaiting))
 
 
 @hooks.register("construct_homepage_panels")

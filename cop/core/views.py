@@ -4,7 +4,14 @@ files of the embedded default."""
 from __future__ import annotations
 
 from django.conf import settings
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import (
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponsePermanentRedirect,
+    JsonResponse,
+)
+from django.templatetags.static import static
 from django.views import defaults
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
@@ -38,6 +45,12 @@ def readyz(request: HttpRequest) -> JsonResponse:
 # Uploaded files that must go through a view that checks who may read them (Wagtail
 # serves documents with their collection's privacy rules at /documents/).
 PRIVATE_MEDIA_PREFIXES = ("documents/",)
+
+
+@require_GET
+def favicon(request: HttpRequest) -> HttpResponse:
+    """Send the browsers' implicit ``/favicon.ico`` request to the site's icon."""
+    return HttpResponsePermanentRedirect(static("img/favicon.svg"))
 
 
 @require_GET

@@ -8,6 +8,8 @@ class GuidesConfig(AppConfig):
 
     def ready(self) -> None:
         from cop.core.seeding import SEED_ORDER_GUIDES, seeders
+        from cop.guides import signal_handlers
         from cop.guides.seeding import seed_guides
 
         seeders.register("guides", seed_guides, order=SEED_ORDER_GUIDES)
+        signal_handlers.register()

@@ -1,16 +1,32 @@
-"""Demo content of ``cop.guides``: the home page text (``seed_demo``).
+"""Demo content of ``cop.guides`` (``seed_demo``): home page, guides, standard pages.
 
 Registered in :class:`cop.guides.apps.GuidesConfig`; runs after members and vendors.
-The home page itself is created by the data migration ``0002_create_homepage``; this
-seeder gives it a meaningful intro and body and publishes them as a revision through
-Wagtail's API, so that the page history shows the change like an editor's edit.
+Pages are created through Wagtail's API and published as a revision, so their history
+reads like an editor's. Idempotent: a page that exists (by slug under its parent) is
+left as it is, so moderators' edits survive a second run; the home page's text is
+published only when it differs from the demo text.
 """
 
 from __future__ import annotations
 
+import datetime as dt
+import json
+from collections.abc import Mapping
 from typing import Any, Final
 
-from cop.guides.models import HomePage
+from django.contrib.auth import get_user_model
+from django.utils import timezone
+from wagtail.models import Page
+
+from cop.guides.models import (
+    GuideIndexPage,
+    GuidePage,
+    HomeFeaturedGuide,
+    HomePage,
+    StandardPage,
+)
+from cop.guides.seeding_content import GUIDES
+from cop.guides.seeding_standard import STANDARD_PAGES
 
 HOME_INTRO: Final = (
     "Library workers and library vendors making library user privacy better, "
@@ -44,25 +60,108 @@ HOME_BODY: Final = (
     "other product.</p>"
 )
 
+#: The demo moderator who "reviewed" the demo guides (created by cop.members).
+REVIEWER_EMAIL: Final = "moderator@example.org"
+
+
+def _child(parent: Page, slug: str) -> Page | None:
+    return parent.get_children().filter(slug=slug).specific().first()
+
+
+def _publish_new(parent: Page, page: Page) -> Page:
+    parent.add_child(instance=page)
+    page.save_revision().publish()
+    return page
+
+
+def _standard_page_ensure(home: HomePage, spec: Mapping[str, Any]) -> bool:
+    if _child(home, spec["slug"]) is not None:
+        return False
+    _publish_new(
+        home,
+        StandardPage(
+            title=spec["title"],
+            slug=spec["slug"],
+            intro=spec["intro"],
+            body=json.dumps(spec["body"]),
+        ),
+    )
+    return True
+
+
+def _guide_index_ensure(home: HomePage) -> GuideIndexPage:
+    found = _child(home, "guides")
+    if isinstance(found, GuideIndexPage):
+        return found
+    index = GuideIndexPage(
+        title="Guides",
+        slug="guides",
+        intro="<p>Practical guides written and reviewed by the working group.</p>",
+    )
+    _publish_new(home, index)
+    return index
+
+
+def _guide_ensure(
+    index: GuideIndexPage, spec: Mapping[str, Any], reviewer: Any
+) -> tuple[GuidePage, bool]:
+    found = _child(index, spec["slug"])
+    if isinstance(found, GuidePage):
+        return found, False
+    guide = GuidePage(
+        title=spec["title"],
+        slug=spec["slug"],
+        intro=spec["intro"],
+        body=json.dumps(spec["body"]),
+        last_reviewed_on=timezone.localdate()
+        - dt.timedelta(days=spec["reviewed_days_ago"]),
+        reviewed_by=reviewer,
+    )
+    guide.tags.add(*spec["tags"])
+    _publish_new(index, guide)
+    return guide, True
+
+
+def _home_text_ensure(home: HomePage, guides: list[GuidePage]) -> int:
+    featured = [item.guide_id for item in home.featured_guides.all()]
+    if (
+        home.intro == HOME_INTRO
+        and home.body == HOME_BODY
+        and featured
+        and home.live
+        and not home.has_unpublished_changes
+    ):
+        return 0
+    home.intro = HOME_INTRO
+    home.body = HOME_BODY
+    if not featured:
+        home.featured_guides.set(
+            [
+                HomeFeaturedGuide(guide=guide, sort_order=n)
+                for n, guide in enumerate(guides)
+            ]
+        )
+    home.save_revision().publish()
+    return 1
+
 
 def seed_guides(*, scale: str, stdout: Any) -> dict[str, int]:
-    """Publish the demo intro and body on the home page; idempotent.
-
-    A new revision is published only when the live page differs from the demo text,
-    so a second run adds no revision.
-    """
-    page = HomePage.objects.order_by("pk").first()
-    if page is None:
+    """Create the guide index, the demo guides and standard pages; feature the guides."""
+    home = HomePage.objects.order_by("pk").first()
+    if home is None:
         stdout.write("guides: no home page (migration 0002 not applied?); skipped.")
         return {"home page revisions": 0}
-    if (
-        page.intro == HOME_INTRO
-        and page.body == HOME_BODY
-        and page.live
-        and not page.has_unpublished_changes
-    ):
-        return {"home page revisions": 0}
-    page.intro = HOME_INTRO
-    page.body = HOME_BODY
-    page.save_revision().publish()
-    return {"home page revisions": 1}
+    reviewer = get_user_model()._default_manager.filter(email=REVIEWER_EMAIL).first()
+    index = _guide_index_ensure(home)
+    guides, created = [], 0
+    for spec in GUIDES:
+        guide, new = _guide_ensure(index, spec, reviewer)
+        guides.append(guide)
+        created += new
+    standard = sum(_standard_page_ensure(home, spec) for spec in STANDARD_PAGES)
+    home = HomePage.objects.get(pk=home.pk)
+    return {
+        "guides": created,
+        "standard pages": standard,
+        "home page revisions": _home_text_ensure(home, guides),
+    }

@@ -13,7 +13,7 @@ from pathlib import Path
 import environ
 from celery.schedules import crontab
 
-from cop.settings.config import checked_url, database_from_url
+from cop.settings.config import checked_url, database_from_url, positive_number
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 env = environ.Env()
@@ -28,7 +28,10 @@ SECRET_KEY = env(
 DEBUG = env.bool("COP_DEBUG", default=env.bool("DJANGO_DEBUG", default=False))
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["127.0.0.1", "localhost"])
 CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
-SITE_URL = env("COP_SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
+# Links in e-mails follow the port `make run` serves on unless the site URL is set.
+SITE_URL = env(
+    "COP_SITE_URL", default=f"http://127.0.0.1:{env.int('PORT', default=8000)}"
+).rstrip("/")
 
 # ---------------------------------------------------------------- applications
 INSTALLED_APPS = [
@@ -228,7 +231,8 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
         "task": "cop.core.tasks.clear_expired_sessions_task",
         "schedule": crontab(hour=3, minute=17),
     },
-    # Re-enqueues notification e-mails left pending (broker down) or stuck (discussions).
+    # Re-enqueues notification e-mails left pending (broker down), due for a retry
+    # after a transient SMTP failure, or stuck in sending (discussions).
     "sweep-notification-outbox": {
         "task": "discussions.tasks.notifications.sweep_notification_outbox_task",
         "schedule": timedelta(minutes=1),
@@ -425,7 +429,13 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 WAGTAIL_SITE_NAME = "cop"
 WAGTAILADMIN_BASE_URL = SITE_URL
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
-WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "odt", "pdf", "txt", "xlsx"]
+# Downloads of guides: PDF and office files only (never SVG, HTML or scripts), content
+# checked against the extension and size-limited by cop.guides.documents.
+WAGTAILDOCS_EXTENSIONS = ["pdf", "docx", "xlsx", "pptx", "odt", "ods", "odp"]
+WAGTAILDOCS_DOCUMENT_FORM_BASE = "cop.guides.documents.DocumentForm"
+COP_DOCUMENT_MAX_BYTES = env.int("COP_DOCUMENT_MAX_BYTES", default=10 * 1024 * 1024)
+# Guides are published by a second moderator through the "Moderator review" workflow.
+WAGTAIL_WORKFLOW_ENABLED = True
 WAGTAIL_ENABLE_UPDATE_CHECK = False  # no call home from the admin
 WAGTAIL_ALLOW_UNICODE_SLUGS = False
 WAGTAILEMBEDS_FINDERS: list[dict[str, object]] = []  # nothing is fetched from elsewhere
@@ -510,6 +520,22 @@ COP_DISCUSSIONS_PREMODERATE_FIRST_POSTS = env.int(
 # Open flags from this many distinct members hide a post until a moderator reviews it.
 COP_DISCUSSIONS_FLAG_HIDE_THRESHOLD = env.int(
     "COP_DISCUSSIONS_FLAG_HIDE_THRESHOLD", default=3
+)
+
+# ---------------------------------------------------------------- discussions: e-mail
+# Instant notification e-mails meeting a transient SMTP failure (4xx, connection
+# refused, timeout) wait COP_EMAIL_RETRY_BASE_SECONDS, doubling per attempt up to
+# COP_EMAIL_RETRY_MAX_SECONDS (with jitter), like a mail server's queue; a transient
+# failure COP_EMAIL_RETRY_DEADLINE_HOURS after the e-mail was queued gives it up.
+# Only the fault test shortens the base (seconds instead of a minute).
+COP_EMAIL_RETRY_BASE_SECONDS = positive_number(
+    "COP_EMAIL_RETRY_BASE_SECONDS", env.str("COP_EMAIL_RETRY_BASE_SECONDS", "60")
+)
+COP_EMAIL_RETRY_MAX_SECONDS = positive_number(
+    "COP_EMAIL_RETRY_MAX_SECONDS", env.str("COP_EMAIL_RETRY_MAX_SECONDS", "3600")
+)
+COP_EMAIL_RETRY_DEADLINE_HOURS = positive_number(
+    "COP_EMAIL_RETRY_DEADLINE_HOURS", env.str("COP_EMAIL_RETRY_DEADLINE_HOURS", "24")
 )
 
 # ---------------------------------------------------------------- discussions: digests

@@ -89,3 +89,20 @@ def checked_url(name: str, url: str, schemes: set[str]) -> str:
             f"{name} must start with one of {', '.join(sorted(s + '://' for s in schemes))}, but it is {url!r}."
         )
     return url
+
+
+def positive_number(name: str, text: str) -> float:
+    """Return ``text`` (the value of variable ``name``) as a number above zero.
+
+    Raises :class:`ConfigurationError` naming the variable otherwise: a zero or
+    negative delay would turn a backoff into a busy loop.
+    """
+    try:
+        value = float(text)
+    except ValueError:
+        value = float("nan")
+    if not value > 0 or value == float("inf"):
+        raise ConfigurationError(
+            f"{name} must be a number above 0, but it is {text!r}."
+        )
+    return value

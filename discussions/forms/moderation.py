@@ -55,7 +55,7 @@ class _ModerationForm(forms.Form):
         help_text=REASON_HELP,
     )
     #: Actions whose reason may not be empty.
-    reason_required: tuple[str, ...] = ("reject", "suspend")
+    reason_required: tuple[str, ...] = ("reject", "suspend", "hide")
 
     def clean(self) -> dict[str, Any]:
         super().clean()

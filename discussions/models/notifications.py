@@ -156,7 +156,8 @@ class Notification(models.Model):
 
     Written in the same transaction as the post or change that caused it, so a
     notification exists exactly when its cause does; e-mails are sent from here by
-    tasks, and a sweeper re-enqueues rows left ``pending`` (e.g. while Redis was down).
+    tasks, and a sweeper re-enqueues rows left ``pending`` (e.g. while Redis was down)
+    once their ``email_next_attempt_at`` (the retry backoff) has come.
     ``data`` holds IDs and codes only.
     """
 
@@ -192,7 +193,10 @@ class Notification(models.Model):
         max_length=8, choices=EmailState.choices, default=EmailState.NONE
     )
     email_attempts = models.PositiveSmallIntegerField(default=0)
+    # Sending: the claim time; sent: the send time.
     emailed_at = models.DateTimeField(null=True, blank=True)
+    # Pending after a transient failure: not to be tried before this (the backoff).
+    email_next_attempt_at = models.DateTimeField(null=True, blank=True)
     email_error = models.CharField(max_length=300, blank=True)
 
     class Meta:

@@ -108,6 +108,37 @@ def visible_topic_q(viewer: Any, prefix: str = "") -> Q:
     return base & allowed
 
 
+def logged_topic_q(viewer: Any, prefix: str = "") -> Q:
+    """Return a ``Q`` over ``Topic`` for topics whose moderation entries ``viewer`` may see.
+
+    The rule of :func:`visible_topic_q`, with what moderation itself does set aside:
+    a hidden or merged topic keeps its entries (that it was hidden is what the log
+    is for), while the space, review and embargo rules apply as on every other
+    surface. An entry about an embargoed red flag becomes public when the embargo
+    is released, and one about a topic that never passed review never does.
+    """
+
+    def q(**kwargs: Any) -> Q:
+        return Q(**{f"{prefix}{key}": value for key, value in kwargs.items()})
+
+    space_q = readable_space_q(viewer, prefix=f"{prefix}space__")
+    if can_moderate(viewer):
+        return space_q
+    allowed = q(review_state=ReviewState.APPROVED) & ~q(
+        embargo_state=EmbargoState.EMBARGOED
+    )
+    if is_active_member(viewer):
+        allowed |= q(author_id=viewer.pk) & ~q(review_state=ReviewState.REJECTED)
+        vendor_ids = member_permissions.represented_vendor_ids(viewer)
+        if vendor_ids:
+            allowed |= q(
+                review_state=ReviewState.APPROVED,
+                embargo_state=EmbargoState.EMBARGOED,
+                embargo_vendor_id__in=sorted(vendor_ids),
+            )
+    return space_q & allowed
+
+
 def can_read_topic(viewer: Any, topic: Topic) -> bool:
     """Return whether ``viewer`` may read ``topic`` (the same rule as :func:`visible_topic_q`)."""
     if topic.merged_into_id is not None or not can_read_space(viewer, topic.space):
@@ -126,6 +157,11 @@ def can_read_topic(viewer: Any, topic: Topic) -> bool:
             viewer, topic.embargo_vendor_id
         )
     return True
+
+
+def can_know_tag(viewer: Any, tag: Any) -> bool:
+    """Return whether ``viewer`` may learn that ``tag`` exists: it labels a topic they can read."""
+    return Topic.objects.filter(visible_topic_q(viewer), tags=tag).exists()
 
 
 # ----------------------------------------------------------------- posts

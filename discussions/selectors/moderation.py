@@ -149,13 +149,18 @@ def moderation_queue_page(*, viewer: Any, page: Any = 1) -> Page[Any]:
 def moderation_log_page(*, viewer: Any, page: Any = 1) -> Page[ModerationEvent]:
     """Return one page of the public moderation log as ``viewer`` may see it.
 
-    Only events in spaces ``viewer`` can read, and site-wide events (no space, such as
-    suspensions). Only the action, space, reason and time are loaded: never the
-    moderator nor the member concerned. Two queries per page.
+    Site-wide events (no space, such as suspensions), events in spaces ``viewer`` can
+    read, and, for an event about a topic, only when ``viewer`` may know the topic
+    (:func:`permissions.logged_topic_q`: an embargoed red flag's entries stay out
+    until its embargo is released). Only the action, space, reason and time are
+    loaded: never the moderator nor the member concerned. Two queries per page.
     """
     readable = permissions.readable_space_q(viewer, "space__")
     # An empty Q (every space readable) would vanish from "Q(...) | Q()".
     scope = Q(space__isnull=True) | readable if readable else Q()
+    topic_scope = permissions.logged_topic_q(viewer, "topic__")
+    if topic_scope:
+        scope &= Q(topic__isnull=True) | topic_scope
     events = (
         ModerationEvent.objects.filter(scope)
         .select_related("space")

@@ -274,7 +274,8 @@ def follow_target_get(
     organisation that is not a vendor.
     """
     from cop.members.models import Organisation
-    from discussions.models import Space, Tag
+    from discussions.models import Space
+    from discussions.selectors.topics import tag_get
     from vendors.models import Product
 
     field = FOLLOW_TARGET_TYPES.get(target_type)
@@ -295,7 +296,7 @@ def follow_target_get(
         if obj is not None and not permissions.can_read_space(viewer, obj):
             obj = None
     elif field == "tag":
-        obj = Tag.objects.filter(pk=pk).first()
+        obj = tag_get(viewer=viewer, pk=pk)
     elif field == "organisation":
         obj = Organisation.objects.filter(pk=pk, kind=Organisation.Kind.VENDOR).first()
     else:

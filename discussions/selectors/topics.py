@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any, cast
 
 from django.core.paginator import Page, Paginator
 from django.db import DatabaseError
-from django.db.models import F, Func, Q, QuerySet, Subquery
+from django.db.models import Exists, F, Func, OuterRef, Q, QuerySet, Subquery
 
 from cop.core.prepared import PreparedQuery
 from discussions import permissions
@@ -105,9 +105,20 @@ def space_list(*, viewer: Any) -> QuerySet[Space]:
     )
 
 
-def tag_get(*, slug: str) -> Tag | None:
-    """Return the tag ``slug`` or None (tags are public labels; their topics are not)."""
-    return Tag.objects.filter(slug=slug).first()
+def tag_get(*, viewer: Any, slug: str | None = None, pk: Any = None) -> Tag | None:
+    """Return the tag with ``slug`` (or ``pk``) if ``viewer`` may know it, else None.
+
+    A tag is known through its topics: one used only on topics the viewer cannot
+    read (an embargoed red flag, a private space) or on none answers exactly as a
+    missing tag does, so neither its name nor its existence leaks. One query.
+    """
+    if slug is None and pk is None:
+        return None
+    lookup: dict[str, Any] = {"slug": slug} if slug is not None else {"pk": pk}
+    readable = Topic.objects.filter(
+        permissions.visible_topic_q(viewer), tags=OuterRef("pk")
+    )
+    return Tag.objects.filter(Exists(readable), **lookup).first()
 
 
 def _topic_tags(topic_id: int) -> Any:

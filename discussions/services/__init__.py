@@ -4,6 +4,7 @@ Each module defines ``__all__``; callers import from ``discussions.services``.
 """
 
 from .digests import *  # noqa: F403
+from .mailing import *  # noqa: F403
 from .moderation import *  # noqa: F403
 from .notifications import *  # noqa: F403
 from .posting import *  # noqa: F403

@@ -50,6 +50,8 @@ def _require_followable(actor: Any, field: str, target: Any) -> None:
         permissions.require(permissions.can_read_space(actor, target))
     elif field == "topic":
         permissions.require(permissions.can_read_topic(actor, target))
+    elif field == "tag":
+        permissions.require(permissions.can_know_tag(actor, target))
     elif field == "organisation":
         # Only vendors are followed: their products' disclosures and roadmaps.
         permissions.require(target.kind == Organisation.Kind.VENDOR)

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from celery import shared_task
 
-from discussions.mail import TransientMailError
-
 __all__ = [
     "fan_out_notifications_task",
     "send_notification_email_task",
@@ -27,18 +25,17 @@ def fan_out_notifications_task(event_id: int) -> None:
     notification_event_fan_out(event_id=event_id)
 
 
-@shared_task(
-    acks_late=True,
-    autoretry_for=(TransientMailError,),
-    retry_backoff=True,
-    retry_backoff_max=300,  # below the broker's visibility timeout
-    retry_jitter=True,
-    max_retries=5,
-    time_limit=120,
-    soft_time_limit=90,
-)
+# No Celery retries: a transient SMTP failure is written to the outbox row (its next
+# attempt time, backing off over hours) and the service or the sweeper enqueues the
+# retry, so a retry survives a broker restart and outlives any countdown. The hard
+# time limit also bounds how long a row may stay "sending" when its worker dies
+# (notification_sending_timeout: this limit plus a margin).
+@shared_task(acks_late=True, time_limit=120, soft_time_limit=90)
 def send_notification_email_task(notification_id: int) -> None:
-    """Send one notification e-mail (idempotent: the outbox row is claimed first)."""
+    """Send one notification e-mail (idempotent: the outbox row is claimed first).
+
+    Transient failures are retried from the row's next attempt time, not by Celery.
+    """
     from discussions.services import notification_email_send
 
     notification_email_send(notification_id=notification_id)

@@ -53,10 +53,13 @@ def notification_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-@require_safe
+@require_http_methods(["GET", "HEAD", "POST"])
 @login_required
 def notification_open(request: HttpRequest, notification_id: int) -> HttpResponse:
-    """Mark one notification read and go to what it is about."""
+    """Go to what one notification is about; a POST also marks it read.
+
+    A GET changes nothing, so a link on another site cannot mark anything read.
+    """
     item = (
         selectors.notification_list(viewer=request.user)
         .filter(pk=notification_id)
@@ -64,7 +67,8 @@ def notification_open(request: HttpRequest, notification_id: int) -> HttpRespons
     )
     if item is None:
         raise Http404
-    services.notification_mark_read(actor=request.user, notification_id=item.pk)
+    if request.method == "POST":
+        services.notification_mark_read(actor=request.user, notification_id=item.pk)
     return redirect(selectors.notification_describe(notification=item)["url"])
 
 

@@ -71,7 +71,11 @@ def space_detail(request: HttpRequest, slug: str) -> HttpResponse:
     kind = request.GET.get("kind", "")
     kind = kind if kind in TopicKind.values else ""
     tag_slug = request.GET.get("tag", "")[:40]
-    tag = topic_selectors.tag_get(slug=tag_slug) if tag_slug else None
+    tag = (
+        topic_selectors.tag_get(viewer=request.user, slug=tag_slug)
+        if tag_slug
+        else None
+    )
     if tag_slug and tag is None:
         page_obj = Paginator(Topic.objects.none(), 1).get_page(1)
     else:
@@ -91,7 +95,7 @@ def space_detail(request: HttpRequest, slug: str) -> HttpResponse:
 @require_safe
 def tag_detail(request: HttpRequest, slug: str) -> HttpResponse:
     """List the topics with a tag across the spaces the viewer may read."""
-    tag = topic_selectors.tag_get(slug=slug)
+    tag = topic_selectors.tag_get(viewer=request.user, slug=slug)
     if tag is None:
         raise Http404
     context = {"tag": tag, "page_obj": _topic_page(request, tag=tag)}

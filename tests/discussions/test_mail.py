@@ -113,28 +113,58 @@ def test_unsubscribe_token_make_unknown_scope_is_refused():
 
 
 @pytest.mark.parametrize(
-    ("error", "expected", "code"),
+    ("error", "expected", "code", "bounce"),
     [
-        (smtplib.SMTPServerDisconnected("gone"), mail.TransientMailError, None),
-        (ConnectionRefusedError("refused"), mail.TransientMailError, None),
-        (TimeoutError("slow"), mail.TransientMailError, None),
-        (smtplib.SMTPDataError(451, b"try later"), mail.TransientMailError, 451),
-        (smtplib.SMTPSenderRefused(421, b"busy", "x@y"), mail.TransientMailError, 421),
-        (smtplib.SMTPDataError(554, b"rejected"), mail.PermanentMailError, 554),
+        (smtplib.SMTPServerDisconnected("gone"), mail.TransientMailError, None, False),
+        (ConnectionRefusedError("refused"), mail.TransientMailError, None, False),
+        (TimeoutError("slow"), mail.TransientMailError, None, False),
+        (smtplib.SMTPDataError(451, b"try later"), mail.TransientMailError, 451, False),
+        (
+            smtplib.SMTPSenderRefused(421, b"busy", "x@y"),
+            mail.TransientMailError,
+            421,
+            False,
+        ),
+        (smtplib.SMTPDataError(554, b"rejected"), mail.PermanentMailError, 554, True),
         (
             smtplib.SMTPRecipientsRefused({"a@b.example": (550, b"no such user")}),
             mail.PermanentMailError,
             550,
+            True,
         ),
         (
             smtplib.SMTPRecipientsRefused({"a@b.example": (450, b"greylisted")}),
             mail.TransientMailError,
             450,
+            False,
         ),
+        # Failures of our session, not of the member's address: an operator fixes
+        # them, so they wait in the queue and never count as a bounce.
+        (
+            smtplib.SMTPAuthenticationError(535, b"bad credentials"),
+            mail.TransientMailError,
+            535,
+            False,
+        ),
+        (
+            smtplib.SMTPSenderRefused(553, b"sender not allowed", "x@y"),
+            mail.TransientMailError,
+            553,
+            False,
+        ),
+        (
+            smtplib.SMTPConnectError(554, b"no service"),
+            mail.TransientMailError,
+            554,
+            False,
+        ),
+        (smtplib.SMTPHeloError(501, b"bad helo"), mail.TransientMailError, 501, False),
+        # Raised before any server answered: permanent, not the address's fault.
+        (ValueError("bad header"), mail.PermanentMailError, None, False),
     ],
 )
 def test_member_email_send_smtp_error_is_classified(
-    member, settings, error, expected, code
+    member, settings, error, expected, code, bounce
 ):
     # given
     _FailingBackend.error = error
@@ -143,3 +173,10 @@ def test_member_email_send_smtp_error_is_classified(
     with pytest.raises(expected) as raised:
         _send(member)
     assert raised.value.smtp_code == code
+    assert getattr(raised.value, "bounce", False) is bounce
+
+
+def test_member_email_send_without_address_is_permanent_but_no_bounce(db):
+    with pytest.raises(mail.PermanentMailError) as raised:
+        _send(UserFactory(email=""))
+    assert raised.value.bounce is False

@@ -14,7 +14,7 @@ from django.utils import timezone
 from kombu.exceptions import OperationalError
 
 from discussions import services
-from discussions.mail import PermanentMailError, TransientMailError
+from discussions.mail import PermanentMailError
 from discussions.models import (
     DiscussionSettings,
     EmailState,
@@ -405,21 +405,6 @@ def _pending_row(spaces: Any) -> Notification:
     )
 
 
-def test_notification_email_send_transient_error_puts_row_back_to_pending(spaces):
-    row = _pending_row(spaces)
-    with (
-        mock.patch(
-            "discussions.mail.member_email_send",
-            side_effect=TransientMailError("421 try later"),
-        ),
-        pytest.raises(TransientMailError),
-    ):
-        services.notification_email_send(notification_id=row.pk)
-    row.refresh_from_db()
-    assert row.email_state == EmailState.PENDING
-    assert row.email_attempts == 1
-
-
 def test_notification_email_send_permanent_error_marks_failed(spaces):
     row = _pending_row(spaces)
     with mock.patch(
@@ -430,17 +415,6 @@ def test_notification_email_send_permanent_error_marks_failed(spaces):
     row.refresh_from_db()
     assert row.email_state == EmailState.FAILED
     assert "550" in row.email_error
-
-
-def test_notification_email_send_after_too_many_attempts_gives_up(spaces):
-    row = _pending_row(spaces)
-    Notification.objects.filter(pk=row.pk).update(
-        email_attempts=services.EMAIL_MAX_ATTEMPTS
-    )
-    assert services.notification_email_send(notification_id=row.pk) == "not claimed"
-    row.refresh_from_db()
-    assert row.email_state == EmailState.FAILED
-    assert mail.outbox == []
 
 
 def test_notification_email_send_rechecks_visibility(spaces):

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -117,7 +118,7 @@ def test_moderate_post_hide_redirects_to_next(
 ) -> None:
     client.force_login(moderator)
     response = _moderate_post(
-        client, post, action="hide", next="/discussions/moderation/"
+        client, post, action="hide", reason="Off topic", next="/discussions/moderation/"
     )
     assert response.status_code == 302
     assert response["Location"] == "/discussions/moderation/"
@@ -135,6 +136,28 @@ def test_moderate_post_reject_without_reason_is_a_form_error(
     assert "Please give a reason." in response.content.decode()
     pending.refresh_from_db()
     assert pending.review_state == ReviewState.PENDING
+
+
+def test_moderate_post_hide_without_reason_is_a_form_error(
+    client: Any, moderator: Any, post: Any
+) -> None:
+    # The public log shows the reason: a hidden post never reads "—" there.
+    client.force_login(moderator)
+    response = _moderate_post(client, post, action="hide", reason="  ")
+    assert response.status_code == 200
+    assert "Please give a reason." in response.content.decode()
+    post.refresh_from_db()
+    assert post.hidden_at is None
+    with pytest.raises(ValidationError):
+        services.post_hide(actor=moderator, post=post, reason="")
+
+
+def test_post_flag_page_names_the_post_number(
+    client: Any, vendor_rep_a: Any, post: Any
+) -> None:
+    client.force_login(vendor_rep_a)
+    html = client.get(reverse("discussions:post_flag", args=[post.pk])).content.decode()
+    assert f"Post #{post.number} in" in html
 
 
 def test_moderate_post_edit_without_note_keeps_the_text(

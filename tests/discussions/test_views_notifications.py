@@ -104,13 +104,49 @@ def test_notification_list_query_count_is_constant(
     assert len(many) == len(few)
 
 
-def test_notification_open_marks_read_and_redirects(client, library_worker, spaces):
+def test_notification_open_by_post_marks_read_and_redirects(
+    client, library_worker, spaces
+):
+    (row,) = notify(library_worker, spaces["public"])
+    client.force_login(library_worker)
+    response = client.post(reverse("discussions:notification_open", args=[row.pk]))
+    assert response.status_code == 302
+    assert response["Location"] == f"/discussions/p/{row.post_id}/"
+    row.refresh_from_db()
+    assert row.read_at is not None
+
+
+def test_notification_open_by_get_changes_nothing(client, library_worker, spaces):
+    # A link on another site (or a prefetching mail client) cannot mark it read.
     (row,) = notify(library_worker, spaces["public"])
     client.force_login(library_worker)
     response = client.get(reverse("discussions:notification_open", args=[row.pk]))
     assert response.status_code == 302
     row.refresh_from_db()
-    assert row.read_at is not None
+    assert row.read_at is None
+
+
+def test_notification_open_needs_the_csrf_token(library_worker, spaces):
+    from django.test import Client
+
+    (row,) = notify(library_worker, spaces["public"])
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(library_worker)
+    response = client.post(reverse("discussions:notification_open", args=[row.pk]))
+    assert response.status_code == 403
+    row.refresh_from_db()
+    assert row.read_at is None
+
+
+def test_notification_list_opens_unread_items_with_a_form(
+    client, library_worker, spaces
+):
+    (row,) = notify(library_worker, spaces["public"])
+    client.force_login(library_worker)
+    html = client.get(LIST_URL).content.decode()
+    url = reverse("discussions:notification_open", args=[row.pk])
+    assert f'method="post" action="{url}"' in html
+    assert f'href="{url}"' not in html
 
 
 def test_notification_open_of_someone_else_is_404(client, library_worker, spaces):

@@ -40,9 +40,11 @@ class DisclosureReviewTask(Task):
     def get_actions(self, obj: Any, user: Any) -> list[tuple[str, Any, bool]]:
         if not self._reviewer(obj, user):
             return []
+        # Wagtail adds " and Publish" to approvals at the final task, so the labels
+        # say only "Approve": the buttons read "Approve and Publish" once.
         return [
             ("reject", _("Request changes"), True),
-            ("approve", _("Approve and publish"), False),
+            ("approve", _("Approve"), False),
             ("approve", _("Approve with comment"), True),
         ]
 

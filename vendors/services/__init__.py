@@ -13,6 +13,7 @@ from vendors.services.changelog import (
     changelog_summary,
 )
 from vendors.services.disclosures import (
+    disclosure_answers_check,
     disclosure_create,
     disclosure_publish,
     disclosure_rejection_record,
@@ -21,6 +22,7 @@ from vendors.services.disclosures import (
     disclosure_submit,
     disclosure_version_record,
 )
+from vendors.services.products import product_create, product_update
 from vendors.services.roadmap import (
     roadmap_item_change_status,
     roadmap_item_create,
@@ -34,6 +36,7 @@ __all__ = [
     "Snapshot",
     "changelog_between",
     "changelog_summary",
+    "disclosure_answers_check",
     "disclosure_create",
     "disclosure_publish",
     "disclosure_rejection_record",
@@ -42,6 +45,8 @@ __all__ = [
     "disclosure_snapshot",
     "disclosure_submit",
     "disclosure_version_record",
+    "product_create",
+    "product_update",
     "roadmap_item_change_status",
     "roadmap_item_create",
     "roadmap_item_update",

@@ -20,7 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from wagtail.actions.edit import EditAction
 from wagtail.log_actions import LogContext, get_active_log_context
-from wagtail.models import Revision, TaskState
+from wagtail.models import Revision, TaskState, WorkflowState
 
 from cop.core.services import audit_record
 from cop.members.permissions import require
@@ -91,11 +91,21 @@ def _date(value: Any) -> dt.date | None:
         return dt.date.max  # reported as "in the future" by the validation
 
 
+def disclosure_answers_check(
+    *, product: Product, answers: Sequence[Mapping[str, Any]]
+) -> None:
+    """Raise the ``ValidationError`` that saving ``answers`` would raise; save nothing.
+
+    Lets a form report every problem at once, also of the answers next to ones whose
+    fields could not be read.
+    """
+    _build_answers(product=product, answers=answers)
+
+
 def _build_answers(
-    *, disclosure: Disclosure, answers: Sequence[Mapping[str, Any]]
+    *, product: Product, answers: Sequence[Mapping[str, Any]]
 ) -> list[Answer]:
     """Validate answer dicts and return unsaved Answer objects (with evidence in memory)."""
-    product = disclosure.product
     criteria = {c.code: c for c in applicable_criteria(product=product)}
     roadmap_ids = set(
         RoadmapItem.objects.filter(product=product).values_list("pk", flat=True)
@@ -178,7 +188,7 @@ def disclosure_save_draft(
     require(permissions.can_edit_disclosure(actor, disclosure))
     if disclosure.workflow_in_progress:
         raise ValidationError(_("The disclosure is in review; withdraw it to edit."))
-    built = _build_answers(disclosure=disclosure, answers=answers)
+    built = _build_answers(product=disclosure.product, answers=answers)
     draft = (
         disclosure.get_latest_revision_as_object()
         if disclosure.latest_revision_id
@@ -202,8 +212,13 @@ def disclosure_submit(*, disclosure: Disclosure, actor: Any) -> None:
         raise ValidationError(_("The disclosure is already in review."))
     if disclosure.latest_revision_id is None:
         raise ValidationError(_("Save a draft before submitting it."))
+    state = disclosure.current_workflow_state
     with LogContext(user=actor):
-        workflow.start(disclosure, actor)
+        if state is not None and state.status == WorkflowState.STATUS_NEEDS_CHANGES:
+            # Changes were requested: the same review resumes on the new draft.
+            state.resume(user=actor)
+        else:
+            workflow.start(disclosure, actor)
 
 
 @transaction.atomic

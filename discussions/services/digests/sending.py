@@ -13,7 +13,6 @@ from typing import Any
 from django.conf import settings
 from django.core.mail import get_connection
 from django.db import transaction
-from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
@@ -24,6 +23,7 @@ from cop.core.digest import DigestItem, DigestSection
 from discussions import mail
 from discussions.models import DigestDelivery, DiscussionSettings
 
+from ..mailing import email_bounce_record, email_bounces_clear, email_retry_deadline
 from .building import Digest, _absolute, digest_build_many
 from .claims import (
     _claim_many,
@@ -36,11 +36,6 @@ from .claims import (
 from .selection import _INTERVALS, _zone
 
 logger = logging.getLogger(__name__)
-
-#: Permanent failures in a row after which an address counts as bouncing.
-BOUNCE_THRESHOLD = 3
-#: Transient failures of one period after which it is given up (marked failed).
-MAX_ATTEMPTS = 8
 
 
 @dataclass(frozen=True)
@@ -166,10 +161,9 @@ def digest_send_batch(
     finally:
         _periods_done(done, ends, now)
         sent = [uid for uid, state in outcome.states.items() if state == "sent"]
-        if any(eligible[uid].bounce_count for uid in sent):
-            DiscussionSettings.objects.filter(
-                user_id__in=sent, bounce_count__gt=0
-            ).update(bounce_count=0)
+        email_bounces_clear(
+            user_ids=[uid for uid in sent if eligible[uid].bounce_count]
+        )
     if outcome.transient:
         error = outcome.transient[0]
         raise mail.TransientMailError(
@@ -304,7 +298,9 @@ def _send_one(
     except mail.TransientMailError as error:
         with contextlib.suppress(Exception):
             connection.close()  # it may be dead; the next send reopens it
-        if delivery.attempts >= MAX_ATTEMPTS:
+        # The deadline both paths share: a digest still deferred that long after its
+        # period ended is given up (the next period's digest is due by then).
+        if now >= delivery.period_end + email_retry_deadline():
             row.update(state=DigestDelivery.State.FAILED, last_error=str(error)[:300])
             return "failed"
         row.update(claimed_at=None, last_error=str(error)[:300])
@@ -312,7 +308,8 @@ def _send_one(
         return "retry"
     except mail.PermanentMailError as error:
         row.update(state=DigestDelivery.State.FAILED, last_error=str(error)[:300])
-        _record_bounce(prefs=prefs, now=now)
+        if error.bounce:
+            email_bounce_record(user_id=prefs.user_id, now=now)
         logger.warning("digest for member %s refused: %s", prefs.user_id, error)
         return "failed"
     # The only window between "the server has it" and "the row says so": one UPDATE.
@@ -342,16 +339,6 @@ def digest_send(
     return digest_send_batch(items=[(user_id, period_start, period_end)], now=now)[
         user_id
     ]
-
-
-def _record_bounce(*, prefs: DiscussionSettings, now: datetime) -> None:
-    """Count a permanent failure; at the threshold the address is bouncing."""
-    DiscussionSettings.objects.filter(pk=prefs.pk).update(
-        bounce_count=F("bounce_count") + 1
-    )
-    DiscussionSettings.objects.filter(
-        pk=prefs.pk, bounce_count__gte=BOUNCE_THRESHOLD, bouncing_since__isnull=True
-    ).update(bouncing_since=now)
 
 
 @transaction.atomic

@@ -94,7 +94,7 @@ def post_reject(*, actor: Any, post: Post, reason: str) -> Post:
 
 
 @transaction.atomic
-def post_hide(*, actor: Any, post: Post, reason: str = "") -> Post:
+def post_hide(*, actor: Any, post: Post, reason: str) -> Post:
     """Hide ``post`` from readers (its author and moderators still see it, marked).
 
     Moderators only. Open flags are closed as upheld. Raises ``ValidationError`` if
@@ -102,6 +102,8 @@ def post_hide(*, actor: Any, post: Post, reason: str = "") -> Post:
     """
     post = _locked_post(post)
     permissions.require_moderator(actor, post.topic.space)
+    # The public log shows why a post went: a hidden post always has a reason.
+    reason = _reason(reason, required=True)
     if post.hidden_at is not None and post.hidden_reason == HIDDEN_BY_MODERATOR:
         raise ValidationError(_("This post is already hidden."))
     flags = _resolve_open_flags(post, PostFlag.Resolution.UPHELD)
@@ -114,7 +116,7 @@ def post_hide(*, actor: Any, post: Post, reason: str = "") -> Post:
         topic=post.topic,
         post=post,
         subject=post.author,
-        reason=_reason(reason),
+        reason=reason,
         extra={"post_id": post.pk, "flags_upheld": flags},
     )
     _changed(post.topic)

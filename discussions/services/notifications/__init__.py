@@ -9,8 +9,12 @@ of queries whatever the number of followers. Writing rows schedules
 ``send_notification_email_task`` with ``transaction.on_commit`` for the rows that
 want an e-mail (``email_state`` pending). If the broker is down at that moment
 nothing is lost: :func:`notification_outbox_sweep` (a beat job) re-enqueues pending
-rows, and :func:`notification_email_send` claims a row with one conditional UPDATE
-so that no e-mail is sent twice.
+rows once due, and :func:`notification_email_send` claims a row with one conditional
+UPDATE so that no e-mail is sent twice. A mail server that answers "try again later"
+(or cannot be reached) only delays an e-mail: the row waits for its next attempt
+time, backing off exponentially for up to ``COP_EMAIL_RETRY_DEADLINE_HOURS``, and a
+refused address counts towards the bounce rule the digests share
+(:mod:`discussions.services.mailing`).
 
 Who is told, for a post (``notify_post_published``):
 
@@ -27,9 +31,9 @@ Who is told, for a post (``notify_post_published``):
 """
 
 from .emails import (
-    EMAIL_MAX_ATTEMPTS,
     notification_email_send,
     notification_outbox_sweep,
+    notification_sending_timeout,
 )
 from .fanout import (
     FAN_OUT_BATCH_SIZE,
@@ -47,13 +51,13 @@ from .hooks import (
 from .reading import notification_mark_read, notifications_mark_all_read
 
 __all__ = [
-    "EMAIL_MAX_ATTEMPTS",
     "FAN_OUT_BATCH_SIZE",
     "notification_email_send",
     "notification_event_fan_out",
     "notification_events_sweep",
     "notification_mark_read",
     "notification_outbox_sweep",
+    "notification_sending_timeout",
     "notifications_mark_all_read",
     "notify_answer_accepted",
     "notify_disclosure_published",

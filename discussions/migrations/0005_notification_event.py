@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('discussions', '0003_topic_space_order_index'),
+        ('discussions', '0004_notification_email_next_attempt_at'),
     ]
 
     operations = [

@@ -1,0 +1,144 @@
+"""A representative answers a disclosure in a real browser; a moderator approves it.
+
+No JSON is typed: radios, a select per table row, a date picker. The editor is looked
+at 1280 px and 375 px wide (screenshots in /tmp) and must not log a CSP violation.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import importlib
+from typing import Any
+
+import pytest
+from django.test import Client
+from django.utils import timezone
+
+from tests.e2e.conftest import new_logged_page
+from tests.vendors.disclosure_fixtures import *  # noqa: F403
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
+
+SCREENSHOT_DIR = "/tmp"  # noqa: S108 - screenshots for a human to look at, not test data
+
+
+@pytest.fixture
+def review_workflow(db: Any) -> None:
+    """The "Disclosure review" workflow of migration 0003 (a flush may have removed it)."""
+    from django.apps import apps
+
+    migration = importlib.import_module(
+        "vendors.migrations.0003_disclosure_review_workflow"
+    )
+    migration.create_workflow(apps, None)
+
+
+def _signed_in(
+    browser: Any, live_server: Any, settings: Any, user: Any, width: int
+) -> Any:
+    """Open a page whose session belongs to ``user`` (a server-made sign-in)."""
+    client = Client()
+    client.force_login(user)
+    page, _log = new_logged_page(browser, viewport={"width": width, "height": 900})
+    page.context.add_cookies(
+        [
+            {
+                "name": settings.SESSION_COOKIE_NAME,
+                "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
+                "url": live_server.url,
+            }
+        ]
+    )
+    return page
+
+
+def _overflowing(page: Any) -> list[str]:
+    return page.evaluate(
+        """() => [...document.querySelectorAll('main *')].filter(e => {
+            const r = e.getBoundingClientRect();
+            return r.width > 0 && r.right > window.innerWidth + 1
+                && !e.closest('.table-scroll');
+        }).slice(0, 5).map(e => e.tagName + '.' + e.className + '#' + e.id)"""
+    )
+
+
+def test_rep_answers_three_scale_kinds_submits_and_moderator_approves(
+    live_server, browser, settings, review_workflow, product_a, vendor_rep_a, moderator
+):
+    settings.COP_CONDUCT_EXEMPT_PATH_PREFIXES = ["/"]
+    as_of = (timezone.localdate() - dt.timedelta(days=2)).isoformat()
+    product_url = f"{live_server.url}/vendors/vendor-a/stacks/"
+
+    # a representative finds the editor from the product page
+    rep = _signed_in(browser, live_server, settings, vendor_rep_a, 1280)
+    rep.goto(product_url)
+    rep.get_by_role("link", name="Edit this disclosure").click()
+    rep.wait_for_load_state()
+    assert rep.get_by_text("0 of ").first.is_visible()
+    rep.screenshot(path=f"{SCREENSHOT_DIR}/vedit-editor-1280.png")
+
+    def complete(code: str) -> None:
+        rep.select_option(f"#id_{code}-configurability", "fixed_by_vendor")
+        rep.select_option(f"#id_{code}-basis", "public_policy")
+        rep.fill(f"#id_{code}-as_of", as_of)
+        rep.fill(f"#id_{code}-evidence_url", "https://vendor.example/privacy")
+
+    # ordinal: a radio by its label
+    rep.get_by_label("Product-specific notice").check()
+    complete("VPD-GOV-01")
+    # boolean
+    rep.locator("#VPD-GOV-03").get_by_label("Named contact and channel").check()
+    complete("VPD-GOV-03")
+    # table: one select per row
+    rep.locator("#VPD-SEC-03").get_by_role("radio", name="Answered").check()
+    first_row = rep.locator("#VPD-SEC-03 tbody select").first
+    first_row.select_option(index=1)
+    complete("VPD-SEC-03")
+    rep.get_by_role("button", name="Save and review before submitting").click()
+    rep.wait_for_load_state()
+
+    assert "3 of " in rep.content()
+    assert rep.locator(".change-list li", has_text="Newly disclosed").count() == 3
+    rep.get_by_role("button", name="Submit for review").click()
+    rep.wait_for_load_state()
+    assert "Submitted for review" in rep.content(), rep.locator(
+        ".messages"
+    ).inner_text()
+    assert rep.cop_log.csp_violations == []
+    assert rep.cop_log.page_errors == []
+
+    # the moderator sees the same words and approves
+    mod = _signed_in(browser, live_server, settings, moderator, 1280)
+    mod.goto(f"{live_server.url}/vendors/tools/")
+    mod.get_by_role("link", name="Stacks").click()
+    mod.wait_for_load_state()
+    assert "Now disclosed: “Product-specific notice”." in mod.content()
+    mod.get_by_role("button", name="Approve and publish").click()
+    mod.wait_for_load_state()
+    assert "Approved and published." in mod.content()
+    assert mod.cop_log.csp_violations == []
+
+    # the public page shows the answer
+    reader, _log = new_logged_page(browser, viewport={"width": 1280, "height": 900})
+    reader.goto(product_url)
+    assert "Product-specific notice" in reader.content()
+    assert "Named contact and channel" in reader.content()
+
+
+def test_editor_fits_a_phone(live_server, browser, settings, product_a, vendor_rep_a):
+    settings.COP_CONDUCT_EXEMPT_PATH_PREFIXES = ["/"]
+    page = _signed_in(browser, live_server, settings, vendor_rep_a, 375)
+
+    page.goto(f"{live_server.url}/vendors/tools/products/{product_a.pk}/disclosure/")
+    page.wait_for_load_state("networkidle")
+    page.screenshot(path=f"{SCREENSHOT_DIR}/vedit-editor-375.png", full_page=False)
+    for code in ("VPD-GOV-01", "VPD-COL-01", "VPD-SHR-01"):
+        page.locator(f"#{code}").screenshot(
+            path=f"{SCREENSHOT_DIR}/vedit-editor-375-{code}.png"
+        )
+
+    assert _overflowing(page) == []
+    assert page.cop_log.csp_violations == []
