@@ -183,6 +183,10 @@ EXPECTED: dict[str, Any] = {
     "discussion_spaces:reorder": row(
         anonymous=LOGIN, moderator=METHOD, admin=METHOD, others=NO_ACCESS
     ),
+    # guides: a moderator marks a guide reviewed from the dashboard (POST only)
+    "guides_mark_reviewed": row(
+        anonymous=LOGIN, moderator=METHOD, admin=METHOD, others=NO_ACCESS
+    ),
     # public criteria pages (reference data; details not requested: no data loaded)
     "privacy:criterion_list": PUBLIC,
     "privacy:criterion_detail": PUBLIC,

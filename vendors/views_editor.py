@@ -7,6 +7,7 @@ alike), read through :mod:`vendors.selectors_editor`, change through
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 from django.contrib import messages
@@ -14,11 +15,12 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from vendors import permissions, selectors, services
+from vendors import cache, permissions, selectors, services
 from vendors import selectors_editor as editor
 from vendors.forms_editor import AnswerForm, apply_service_errors
 from vendors.forms_review import ReviewForm
@@ -106,9 +108,23 @@ def disclosure_edit(request: HttpRequest, product_id: int) -> HttpResponse:
             if disclosure
             else None,
             "groups": _grouped(forms),
-            "review": editor.draft_review(product=product, draft=draft),
+            "review": _review(product, disclosure, draft),
             "problems": problems,
         },
+    )
+
+
+def _review(
+    product: Product, disclosure: Disclosure | None, draft: Disclosure | None
+) -> editor.DraftReview:
+    """Return the draft's progress and changes, cached per draft revision."""
+    revision_id = disclosure.latest_revision_id if disclosure is not None else None
+    if revision_id is None:
+        return editor.draft_review(product=product, draft=draft)
+    return cache.published_value(
+        scopes=[cache.product_scope(product.pk)],  # bumped when a version is published
+        parts=["editor-review", str(revision_id)],
+        build=lambda: editor.draft_review(product=product, draft=draft),
     )
 
 
@@ -120,9 +136,21 @@ def _service_problems(forms: list[AnswerForm], error: ValidationError) -> list[s
     )
 
 
+def _rendered(form: AnswerForm) -> str:
+    """Return the HTML of one answer form; unbound ones come from the fragment cache."""
+    parts = form.cache_parts()
+    render = functools.partial(
+        render_to_string, "vendors/_answer_form.html", {"form": form}
+    )
+    if parts is None:
+        return render()
+    return cache.published_html(scopes=[], parts=parts, render=render)
+
+
 def _grouped(forms: list[AnswerForm]) -> list[dict[str, Any]]:
     groups: list[dict[str, Any]] = []
     for form in forms:
+        form.html = _rendered(form)
         domain = form.criterion.domain
         if not groups or groups[-1]["domain"].pk != domain.pk:
             groups.append({"domain": domain, "forms": [], "errors": 0})

@@ -42,6 +42,11 @@ class _ReferenceBlock(blocks.ChoiceBlock):
 
     kind = ""
 
+    def to_python(self, value: Any) -> Any:
+        # The stored code as it is: ChoiceBlock would look up the choices (a query)
+        # for every value it reads.
+        return value
+
     def clean(self, value: Any) -> Any:
         codes = {code for code, _label in self._choices()}
         if value and value not in codes:

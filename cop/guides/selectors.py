@@ -101,3 +101,42 @@ def home_sections() -> list[HomeSection]:
         if section is not None and section.links:
             sections.append(section)
     return sections
+
+
+def guides_due_for_review(*, months: int) -> list[GuidePage]:
+    """Return the live guides not reviewed for ``months`` months (or never), oldest first."""
+    import datetime as dt
+
+    from django.db.models import Q
+    from django.utils import timezone
+
+    from cop.guides.models import GuidePage
+
+    cutoff = timezone.localdate() - dt.timedelta(days=round(months * 30.44))
+    return list(
+        GuidePage.objects.live()
+        .filter(Q(last_reviewed_on__lt=cutoff) | Q(last_reviewed_on__isnull=True))
+        .select_related("reviewed_by")
+        .order_by("last_reviewed_on", "title")
+    )
+
+
+def guides_for_criterion(*, code: str) -> list[tuple[str, str]]:
+    """Return ``(title, url)`` of the live, public guides that refer to ``code``.
+
+    One query: on PostgreSQL by JSON containment on the StreamField; elsewhere
+    (the embedded SQLite default) the few live guides are checked in Python.
+    """
+    from django.db import connection
+
+    from cop.guides.models import GuidePage
+
+    guides = GuidePage.objects.live().public().order_by("title")
+    if connection.vendor == "postgresql":
+        guides = guides.filter(
+            body__contains=[{"type": "references", "value": {"criteria": [code]}}]
+        )
+        found = list(guides)
+    else:
+        found = [g for g in guides if code in referenced_codes(g.body)[0]]
+    return [(guide.title, guide.url or "") for guide in found]

@@ -1,4 +1,6 @@
-"""The member data registry: how each app exports and erases a member's data.
+"""Extension points of the privacy app: other apps register their parts here.
+
+**Member data** (export and erasure).
 
 ``cop.privacy`` never imports ``vendors`` or ``discussions``. Each app registers one
 :class:`DataPart` in its ``AppConfig.ready()``::
@@ -10,6 +12,18 @@ so a test can check that every model pointing at the user is covered by one or t
 other. ``erase`` runs inside the erasure's transaction, before the user row is
 deleted; models it leaves alone are handled by their foreign key's ``on_delete``
 (``CASCADE`` removes the row, ``SET_NULL`` keeps it without the person).
+
+**Criterion links** (the criterion pages link content about a criterion).
+
+``cop.guides`` registers the guides that refer to a criterion, in its
+``AppConfig.ready()``::
+
+    from cop.privacy.hooks import criterion_links
+
+    criterion_links.register("guides", guides_for_criterion)
+
+A provider takes the criterion's code and returns ``(title, url)`` pairs of public
+content, running a constant number of queries.
 """
 
 from __future__ import annotations
@@ -77,3 +91,15 @@ retention_purgers: Registry[Any] = Registry("retention_purgers")
 def oldest_pks(queryset: QuerySet[Any], limit: int) -> list[Any]:
     """Return up to ``limit`` primary keys of ``queryset``, oldest first."""
     return list(queryset.order_by("pk").values_list("pk", flat=True)[:limit])
+
+
+#: Providers ``(*, code: str) -> list[tuple[str, str]]``.
+criterion_links: Registry[Any] = Registry("criterion_links")
+
+
+def links_for_criterion(*, code: str) -> list[tuple[str, str]]:
+    """Return every provider's links for the criterion ``code``."""
+    links: list[tuple[str, str]] = []
+    for _key, provider in criterion_links:
+        links.extend(provider(code=code))
+    return links

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from cop.privacy import selectors
+from cop.privacy.hooks import links_for_criterion
 from cop.privacy.models import (
     Criterion,
     Domain,
@@ -110,6 +111,7 @@ def criterion_detail(request: HttpRequest, code: str) -> HttpResponse:
             "fields": (criterion.scale or {}).get("fields", []),
             "derived_items": list(derived),
             "red_flags": list(red_flags),
+            "guides": links_for_criterion(code=criterion.code),
         },
     )
 

@@ -441,6 +441,9 @@ WAGTAILDOCS_DOCUMENT_FORM_BASE = "cop.guides.documents.DocumentForm"
 COP_DOCUMENT_MAX_BYTES = env.int("COP_DOCUMENT_MAX_BYTES", default=10 * 1024 * 1024)
 # Guides are published by a second moderator through the "Moderator review" workflow.
 WAGTAIL_WORKFLOW_ENABLED = True
+# Guides not reviewed for this many months are listed on the moderators' dashboard.
+COP_GUIDES_REVIEW_MONTHS = env.int("COP_GUIDES_REVIEW_MONTHS", default=12)
+WAGTAIL_FINISH_WORKFLOW_ACTION = "cop.guides.workflows.publish_approved"
 WAGTAIL_ENABLE_UPDATE_CHECK = False  # no call home from the admin
 WAGTAIL_ALLOW_UNICODE_SLUGS = False
 WAGTAILEMBEDS_FINDERS: list[dict[str, object]] = []  # nothing is fetched from elsewhere

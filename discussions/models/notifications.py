@@ -222,8 +222,9 @@ class Notification(models.Model):
 class NotificationEvent(models.Model):
     """Something many members may have to hear of, recorded in its cause's transaction.
 
-    One row per post (``kind`` says what happened to it) replaces the one
-    ``Notification`` per watcher that the request used to write: the row commits
+    One row per post and kind (a post became visible; a red flag, through its
+    opening post, was published) replaces the one ``Notification`` per watcher that
+    the request used to write: the row commits
     with the post, so no notification is lost when the broker or a worker fails,
     and ``notification_event_fan_out`` expands it into ``Notification`` rows in
     batches of watchers ordered by user ID. ``cursor`` is the last user ID done
@@ -234,6 +235,7 @@ class NotificationEvent(models.Model):
 
     class Kind(models.TextChoices):
         POST_PUBLISHED = "post_published", _("A post became visible")
+        RED_FLAG_RELEASED = "red_flag_released", _("A red flag was published")
 
     kind = models.CharField(max_length=20, choices=Kind.choices)
     post = models.ForeignKey(

@@ -245,3 +245,34 @@ def test_fan_out_of_a_vanished_post_does_nothing(public_space):
     post.delete()
     assert services.notification_event_fan_out(event_id=event_id) is False
     assert not Notification.objects.exists()
+
+
+def test_red_flag_release_tells_watchers_after_commit_even_those_mentioned(
+    public_space, product_a, library_worker
+):
+    # given: a flag whose opening post mentioned a member who watches the product
+    topic = TopicFactory(
+        space=public_space, kind="red_flag", product=product_a, author=library_worker
+    )
+    opening = PostFactory(topic=topic, author=library_worker)
+    mentioned = add_watchers(1, product=product_a)[0]
+    Mention.objects.create(post=opening, user=mentioned)
+    Notification.objects.create(
+        user=mentioned, kind=NotificationKind.MENTION, topic=topic, post=opening
+    )
+    muted = add_watchers(1, space=public_space)[0]
+    Subscription.objects.create(user=muted, product=product_a, level="muted")
+    # when: the release records its event; nothing is written before the commit
+    with TestCase.captureOnCommitCallbacks(execute=True) as callbacks:
+        services.notify_red_flag_released(topic=topic)
+        assert not Notification.objects.filter(
+            kind=NotificationKind.RED_FLAG_PUBLISHED
+        ).exists()
+    # then
+    assert len(callbacks) == 1
+    told = dict(
+        Notification.objects.filter(
+            kind=NotificationKind.RED_FLAG_PUBLISHED
+        ).values_list("user_id", "product_id")
+    )
+    assert told == {library_worker.pk: product_a.pk, mentioned.pk: product_a.pk}

@@ -285,8 +285,10 @@ def test_notify_red_flag_released_tells_author_and_watchers_once(
         author=library_worker,
     )
     PostFactory(topic=topic, author=library_worker)
-    services.notify_red_flag_released(topic=topic)
-    services.notify_red_flag_released(topic=topic)
+    with committed():
+        services.notify_red_flag_released(topic=topic)
+    with committed():
+        services.notify_red_flag_released(topic=topic)
     assert kinds_for(watcher) == [NotificationKind.RED_FLAG_PUBLISHED]
     assert kinds_for(library_worker) == [NotificationKind.RED_FLAG_PUBLISHED]
 

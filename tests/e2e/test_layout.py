@@ -25,6 +25,7 @@ def test_home_page_has_landmarks_and_skip_link(live_server, page):
     nav_links = page.get_by_role("navigation", name="Primary").get_by_role("link")
     assert nav_links.all_inner_texts() == [
         "Home",
+        "Guides",
         "Discussions",
         "Vendors",
         "Privacy criteria",

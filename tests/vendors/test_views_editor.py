@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Any
 
 import pytest
+from django.core.cache import cache as django_cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -232,3 +234,30 @@ def test_product_page_links_its_representatives_to_the_editor(
     assert edit_url(product_a) in html
     assert "Edit this disclosure" in html
     assert reverse("vendors:workspace") in html  # the "Vendor tools" header entry
+
+
+def _without_tokens(html: str) -> str:
+    return re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "", html)
+
+
+def test_cached_answer_forms_follow_every_saved_change(rep_client, product_a, settings):
+    settings.COP_VENDORS_PAGE_CACHE = True
+    django_cache.clear()
+    url = edit_url(product_a)
+    first = {**complete("VPD-GOV-01", value="none"), "save": "1"}
+    assert rep_client.post(url, first).status_code == 302
+    rep_client.get(url)  # shows and drops the "Draft saved." message
+    cold = rep_client.get(url).content.decode()
+    warm = rep_client.get(url).content.decode()
+
+    second = {**complete("VPD-GOV-01", value="corporate_only"), "save": "1"}
+    assert rep_client.post(url, second).status_code == 302
+    after = rep_client.get(url).content.decode()
+    bad = rep_client.post(url, {**second, "VPD-GOV-01-as_of": "soon"})
+
+    assert _without_tokens(warm) == _without_tokens(cold)
+    assert 'value="none" id="id_VPD-GOV-01-value_2" checked' in cold
+    assert 'value="corporate_only" id="id_VPD-GOV-01-value_1" checked' in after
+    assert 'value="none" id="id_VPD-GOV-01-value_2" checked' not in after
+    assert 'value="soon"' in bad.content.decode()
+    assert 'value="soon"' not in rep_client.get(url).content.decode()

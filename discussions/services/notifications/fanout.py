@@ -1,7 +1,8 @@
 """Expand a post's notification event into notifications, one batch of watchers at a time.
 
-The posting transaction writes one :class:`NotificationEvent` (one query, whatever
-the number of watchers: :func:`notification_event_record`) and enqueues
+The posting transaction (and a red flag's release, on the flag's opening post)
+writes one :class:`NotificationEvent` (one query, whatever the number of watchers:
+:func:`notification_event_record`) and enqueues
 ``fan_out_notifications_task`` on commit. Each run of the task
 (:func:`notification_event_fan_out`) locks the event, writes the notifications of
 the members named directly (first run only) and of the next ``FAN_OUT_BATCH_SIZE``
@@ -79,30 +80,28 @@ def _enqueue_fan_out(event_id: int) -> None:
         )
 
 
-def notification_event_record(*, post: Post) -> None:
-    """Record that ``post`` became visible and fan it out after commit (one query).
+def notification_event_record(
+    *, post: Post, kind: str = NotificationEvent.Kind.POST_PUBLISHED
+) -> None:
+    """Record that ``post`` became visible (or its red flag was published); fan out after commit.
 
-    Called inside the posting (or approving) transaction. Idempotent: the event is
-    unique per post, and a second call enqueues a run that finds it done or resumes it.
+    Called inside the cause's transaction; one query. Idempotent: the event is
+    unique per post and kind (a second call finds it, done or not, and enqueues a
+    run that does nothing or resumes it).
     """
-    NotificationEvent.objects.bulk_create(
-        [NotificationEvent(post=post, kind=NotificationEvent.Kind.POST_PUBLISHED)],
-        ignore_conflicts=True,
+    (event,) = NotificationEvent.objects.bulk_create(
+        [NotificationEvent(post=post, kind=kind)],
+        # An upsert that changes nothing returns the row's key in the same query.
+        update_conflicts=True,
+        unique_fields=["post", "kind"],
+        update_fields=["kind"],
     )
-    post_id = post.pk
-    transaction.on_commit(lambda: _enqueue_post_event(post_id))
-
-
-def _enqueue_post_event(post_id: int) -> None:
-    event_id = (
-        NotificationEvent.objects.filter(
-            post_id=post_id, kind=NotificationEvent.Kind.POST_PUBLISHED
+    event_id = event.pk
+    if event_id is None:  # a database that cannot return upserted keys
+        event_id = NotificationEvent.objects.values_list("pk", flat=True).get(
+            post=post, kind=kind
         )
-        .values_list("pk", flat=True)
-        .first()
-    )
-    if event_id is not None:
-        _enqueue_fan_out(event_id)
+    transaction.on_commit(lambda: _enqueue_fan_out(event_id))
 
 
 def _direct_recipients(*, post: Post) -> dict[int, str]:
@@ -144,6 +143,16 @@ def _direct_recipients(*, post: Post) -> dict[int, str]:
     return wanted
 
 
+def _direct(event: NotificationEvent) -> dict[int, str]:
+    """Return the members an event names directly (user ID -> kind), before mutes."""
+    post = event.post
+    if event.kind == NotificationEvent.Kind.RED_FLAG_RELEASED:
+        wanted: dict[int, str] = {}
+        _add(wanted, [post.topic.author_id], NotificationKind.RED_FLAG_PUBLISHED)
+        return wanted
+    return _direct_recipients(post=post)
+
+
 def notification_event_fan_out(
     *, event_id: int, batch_size: int = FAN_OUT_BATCH_SIZE
 ) -> bool:
@@ -153,7 +162,8 @@ def notification_event_fan_out(
     on), writes on the first run the notifications of the members the post names
     directly, then those of the next ``batch_size`` watchers of the topic, its
     space, tags, product or vendor (by user ID after ``cursor``), and moves the
-    cursor, all in one transaction. Never the post's author, never a member who
+    cursor, all in one transaction. For a released red flag the flag's author and
+    the watchers are told it was published. Never the post's author, never a member who
     muted any of those targets, only members who may read the topic and the post
     now (see :func:`outbox._write`); a member with a stronger reason (mentioned)
     is not told again as a watcher. E-mails are enqueued after commit.
@@ -177,40 +187,55 @@ def notification_event_fan_out(
         muted = Subscription.objects.filter(targets, level=FollowLevel.MUTED).values(
             "user_id"
         )
-        data: dict[str, Any] = {"event": "new_topic"} if post.number == 1 else {}
-        if event.cursor is None:
-            direct = _direct_recipients(post=post)
-            if direct:
-                for user_id in Subscription.objects.filter(
-                    targets, level=FollowLevel.MUTED, user_id__in=sorted(direct)
-                ).values_list("user_id", flat=True):
-                    direct.pop(user_id, None)
-                _write(
-                    wanted=direct,
-                    actor_id=post.author_id,
-                    topic=topic,
-                    post=post,
-                    data=data,
-                )
-        cursor = event.cursor or 0
-        told_otherwise = Notification.objects.filter(
-            post_id=post.pk, user_id=OuterRef("user_id"), kind__in=_STRONGER_THAN_REPLY
+        released = event.kind == NotificationEvent.Kind.RED_FLAG_RELEASED
+        # A red flag's publication names no actor; it carries the flag's product.
+        actor_id = None if released else post.author_id
+        product_id = topic.product_id if released else None
+        watcher_kind = (
+            NotificationKind.RED_FLAG_PUBLISHED if released else NotificationKind.REPLY
         )
-        page = list(
-            Subscription.objects.filter(
-                targets, level=FollowLevel.WATCHING, user_id__gt=cursor
+        data: dict[str, Any] = (
+            {"event": "new_topic"} if post.number == 1 and not released else {}
+        )
+        direct = _direct(event) if event.cursor is None else {}
+        if direct:
+            for user_id in Subscription.objects.filter(
+                targets, level=FollowLevel.MUTED, user_id__in=sorted(direct)
+            ).values_list("user_id", flat=True):
+                direct.pop(user_id, None)
+            _write(
+                wanted=direct,
+                actor_id=actor_id,
+                topic=topic,
+                post=post,
+                product_id=product_id,
+                data=data,
             )
-            .exclude(user_id__in=muted)
-            .exclude(Exists(told_otherwise))
-            .order_by("user_id")
+        cursor = event.cursor or 0
+        watchers = Subscription.objects.filter(
+            targets, level=FollowLevel.WATCHING, user_id__gt=cursor
+        ).exclude(user_id__in=muted)
+        if not released:
+            watchers = watchers.exclude(
+                Exists(
+                    Notification.objects.filter(
+                        post_id=post.pk,
+                        user_id=OuterRef("user_id"),
+                        kind__in=_STRONGER_THAN_REPLY,
+                    )
+                )
+            )
+        page = list(
+            watchers.order_by("user_id")
             .values_list("user_id", flat=True)
             .distinct()[:batch_size]
         )
         _write(
-            wanted=dict.fromkeys(page, NotificationKind.REPLY),
-            actor_id=post.author_id,
+            wanted=dict.fromkeys(page, watcher_kind),
+            actor_id=actor_id,
             topic=topic,
             post=post,
+            product_id=product_id,
             data=data,
         )
         more = len(page) == batch_size

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from discussions.models import NotificationKind, Post, Topic
+from discussions.models import NotificationEvent, NotificationKind, Post, Topic
 
 from .fanout import notification_event_record
 from .outbox import (
@@ -75,21 +75,24 @@ def notify_post_reviewed(*, post: Post, approved: bool, reason: str = "") -> Non
 def notify_red_flag_released(*, topic: Topic) -> None:
     """Tell the flag's author and everyone watching it, its space, tags, product or vendor.
 
-    Called when the embargo ends (inside the release transaction). The notification
-    points at the opening post, so a repeated release notifies no one twice.
+    Called when the embargo ends (inside the release transaction). Records one
+    event on the opening post (unique per post and kind, so a repeated release
+    notifies no one twice); a task writes the notifications after commit, in
+    batches, as for a new post (:func:`fanout.notification_event_fan_out`).
     """
+    opening = Post.objects.filter(topic=topic, number=1).first()
+    if opening is not None:
+        notification_event_record(
+            post=opening, kind=NotificationEvent.Kind.RED_FLAG_RELEASED
+        )
+        return
+    # A flag without its opening post: nothing to point at but the topic itself.
     watching, muted = _watchers_and_muted(_topic_targets_q(topic))
     wanted: dict[int, str] = {}
     _add(wanted, [*watching, topic.author_id], NotificationKind.RED_FLAG_PUBLISHED)
     for user_id in muted:
         wanted.pop(user_id, None)
-    opening = Post.objects.filter(topic=topic, number=1).first()
-    _write(
-        wanted=wanted,
-        topic=topic,
-        post=opening,
-        product_id=topic.product_id,
-    )
+    _write(wanted=wanted, topic=topic, product_id=topic.product_id)
 
 
 def notify_disclosure_published(*, version: DisclosureVersion) -> None:

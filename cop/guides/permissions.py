@@ -1,0 +1,20 @@
+"""Who may do what with the guides, beyond Wagtail's page permissions."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+
+from cop.members import permissions as member_permissions
+
+
+def can_review_guides(user: Any) -> bool:
+    """Return whether ``user`` may mark guides reviewed (moderators, with MFA)."""
+    return bool(member_permissions.is_moderator(user))
+
+
+def require_guide_reviewer(user: Any) -> None:
+    """Raise ``PermissionDenied`` unless ``user`` may mark guides reviewed."""
+    if not can_review_guides(user):
+        raise PermissionDenied
