@@ -236,6 +236,23 @@ def erase_discussions(*, user: Any, keep_posts: bool) -> None:
         cache.content_changed(space_id=space_id, topic_id=topic_id)
 
 
+#: Every discussions model that holds a member's rows: exported and erased alike.
+_MEMBER_MODELS = (
+    "discussions.Topic",
+    "discussions.Post",
+    "discussions.PostRevision",
+    "discussions.PostFlag",
+    "discussions.HelpfulMark",
+    "discussions.Mention",
+    "discussions.Subscription",
+    "discussions.Notification",
+    "discussions.DiscussionSettings",
+    "discussions.DigestDelivery",
+    "discussions.ReadState",
+    "discussions.ModerationEvent",
+)
+
+
 def register() -> None:
     """Register the discussions' part of the member data registry and its purgers."""
     register_retention()
@@ -244,34 +261,8 @@ def register() -> None:
         DataPart(
             export=export_discussions,
             erase=erase_discussions,
-            exports=(
-                "discussions.Topic",
-                "discussions.Post",
-                "discussions.PostRevision",
-                "discussions.PostFlag",
-                "discussions.HelpfulMark",
-                "discussions.Mention",
-                "discussions.Subscription",
-                "discussions.Notification",
-                "discussions.DiscussionSettings",
-                "discussions.DigestDelivery",
-                "discussions.ReadState",
-                "discussions.ModerationEvent",
-            ),
-            erases=(
-                "discussions.Topic",
-                "discussions.Post",
-                "discussions.PostRevision",
-                "discussions.PostFlag",
-                "discussions.HelpfulMark",
-                "discussions.Mention",
-                "discussions.Subscription",
-                "discussions.Notification",
-                "discussions.DiscussionSettings",
-                "discussions.DigestDelivery",
-                "discussions.ReadState",
-                "discussions.ModerationEvent",
-            ),
+            exports=_MEMBER_MODELS,
+            erases=_MEMBER_MODELS,
         ),
         order=100,
     )

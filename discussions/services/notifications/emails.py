@@ -36,6 +36,7 @@ from ..mailing import (
     email_retry_deadline,
     email_retry_delay,
 )
+from .enqueue import enqueue_until_broker_fails
 
 logger = logging.getLogger(__name__)
 
@@ -327,12 +328,6 @@ def notification_outbox_sweep(
         .order_by("created_at", "pk")
         .values_list("pk", flat=True)[:SWEEP_BATCH_SIZE]
     )
-    sent = 0
-    for notification_id in ids:
-        try:
-            send_notification_email_task.delay(notification_id)
-        except Exception:
-            logger.warning("Outbox sweep stopped: broker unavailable", exc_info=True)
-            break
-        sent += 1
-    return sent
+    return enqueue_until_broker_fails(
+        send_notification_email_task, ids, sweep="Outbox sweep"
+    )

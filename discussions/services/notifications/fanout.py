@@ -36,6 +36,7 @@ from discussions.models import (
     TopicKind,
 )
 
+from .enqueue import enqueue_until_broker_fails
 from .outbox import _add, _topic_targets_q, _write
 
 logger = logging.getLogger(__name__)
@@ -267,12 +268,6 @@ def notification_events_sweep(
         .order_by("updated_at", "pk")
         .values_list("pk", flat=True)[:EVENT_SWEEP_BATCH_SIZE]
     )
-    enqueued = 0
-    for event_id in ids:
-        try:
-            fan_out_notifications_task.delay(event_id)
-        except Exception:
-            logger.warning("Event sweep stopped: broker unavailable", exc_info=True)
-            break
-        enqueued += 1
-    return enqueued
+    return enqueue_until_broker_fails(
+        fan_out_notifications_task, ids, sweep="Event sweep"
+    )
