@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from discussions.models import BODY_MAX_LENGTH, TopicKind
-from discussions.selectors import topics as topic_selectors
+from discussions.selectors import composing as composing_selectors
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
@@ -110,21 +110,21 @@ class TopicForm(AccessibleFormMixin, forms.Form):
     )
     product = _ProductChoiceField(
         label=_("Product"),
-        queryset=topic_selectors.product_choices(),
+        queryset=composing_selectors.product_choices(),
         required=False,
         empty_label=_("(none)"),
         help_text=_("For questions and red flags about one vendor's product."),
     )
     criterion = forms.ModelChoiceField(
         label=_("Criterion"),
-        queryset=topic_selectors.criterion_choices(),
+        queryset=composing_selectors.criterion_choices(),
         required=False,
         empty_label=_("(none)"),
         help_text=_("Questions and red flags only."),
     )
     red_flag = forms.ModelChoiceField(
         label=_("Red flag type"),
-        queryset=topic_selectors.red_flag_choices(),
+        queryset=composing_selectors.red_flag_choices(),
         required=False,
         empty_label=_("(none)"),
         help_text=_("Red flags and questions only."),
@@ -158,7 +158,7 @@ class TopicForm(AccessibleFormMixin, forms.Form):
                 "autocomplete": "off",
             }
         )
-        kinds = topic_selectors.topic_kind_choices(viewer=viewer)
+        kinds = composing_selectors.topic_kind_choices(viewer=viewer)
         cast(forms.ChoiceField, self.fields["kind"]).choices = kinds
         if not any(value == TopicKind.RED_FLAG for value, _label in kinds):
             self.fields["red_flag"].help_text = _("Questions only.")

@@ -29,8 +29,8 @@ from discussions.forms.posting import (
     add_service_errors,
 )
 from discussions.models import Post, ReviewState, Topic
+from discussions.selectors import composing as composing_selectors
 from discussions.selectors import posts as post_selectors
-from discussions.selectors import topics as topic_selectors
 
 WAITING = _("Thank you. Your post waits for a moderator before others can see it.")
 
@@ -55,7 +55,7 @@ def topic_new(request: HttpRequest, slug: str) -> HttpResponse:
     similar = None
     if request.method == "POST" and "similar" in request.POST:
         form = TopicForm(initial=request.POST.dict(), viewer=request.user)
-        similar = topic_selectors.topic_similar(
+        similar = composing_selectors.topic_similar(
             viewer=request.user, title=request.POST.get("title", "")[:200]
         )
     else:
@@ -86,7 +86,7 @@ def topic_similar(request: HttpRequest) -> HttpResponse:
     """Return the partial list of visible topics whose titles resemble ``?title=``."""
     title = request.GET.get("title", "").strip()[:200]
     topics = (
-        topic_selectors.topic_similar(viewer=request.user, title=title)
+        composing_selectors.topic_similar(viewer=request.user, title=title)
         if title
         else None
     )

@@ -8,6 +8,7 @@ import pytest
 from django.utils import timezone
 
 from discussions.models import HelpfulMark
+from discussions.selectors import composing as composing_selectors
 from discussions.selectors import posts as post_selectors
 from discussions.selectors import topics as topic_selectors
 from tests.factories import PostFactory, TagFactory, TopicFactory
@@ -86,10 +87,10 @@ def test_topic_similar_returns_only_visible_similar_titles(spaces, people):
     TopicFactory(space=spaces["library_workers"], title="Loan history in contracts")
     TopicFactory(space=spaces["public"], title="Accessibility of the OPAC")
     # when
-    for_rep = topic_selectors.topic_similar(
+    for_rep = composing_selectors.topic_similar(
         viewer=people["vendor_rep_a"], title="How long is loan history kept?"
     )
-    for_worker = topic_selectors.topic_similar(
+    for_worker = composing_selectors.topic_similar(
         viewer=people["library_worker"], title="loan history"
     )
     # then
@@ -98,12 +99,14 @@ def test_topic_similar_returns_only_visible_similar_titles(spaces, people):
         "Loan history kept for ten years",
         "Loan history in contracts",
     }
-    assert topic_selectors.topic_similar(viewer=None, title="the and of") == []
+    assert composing_selectors.topic_similar(viewer=None, title="the and of") == []
 
 
 def test_topic_kind_choices_hide_red_flag_from_vendor_reps(people):
-    rep = dict(topic_selectors.topic_kind_choices(viewer=people["vendor_rep_a"]))
-    worker = dict(topic_selectors.topic_kind_choices(viewer=people["library_worker"]))
+    rep = dict(composing_selectors.topic_kind_choices(viewer=people["vendor_rep_a"]))
+    worker = dict(
+        composing_selectors.topic_kind_choices(viewer=people["library_worker"])
+    )
     assert "red_flag" not in rep
     assert "red_flag" in worker
 
