@@ -1,16 +1,21 @@
 """PostgreSQL full-text search over the topics and posts a viewer may see.
 
-Posts and topic titles carry a stored ``search_vector`` (generated from ``body`` and
-``title``, GIN-indexed; migration ``0007_search_documents``), so a search reads the
-index instead of the text. The viewer's visibility rule
-(``permissions.visible_topic_q`` / ``visible_post_q``, the rule of every other list)
-goes into the same SQL as the match, so the count is exact and nothing the viewer
-cannot read is ranked, counted or fetched.
+Stored, GIN-indexed ``tsvector`` columns (not model fields; migrations ``0007`` and
+``0008``) hold the words: ``discussions_post.search_vector`` (a post's body),
+``discussions_topic.search_vector`` (its title) and
+``discussions_topic.posts_search_vector`` (the posts every reader of the topic may
+read, kept by triggers). A common word is in tens of thousands of posts but at
+most one row per topic, so a search reads topics, and posts only where a viewer
+may read more than everyone (their own pending posts; hidden ones for moderators),
+through a partial index that holds just those.
 
-One statement finds a page: the visible matching posts grouped by topic (best
-``ts_rank`` per topic) and the visible topics whose title matches, added up per
-topic, with the number of topics as a window count beside the page's rows. The
-ORM builds both halves from the permission ``Q`` objects; only the grouping of their
+The viewer's visibility rule (``permissions.visible_topic_q`` / ``visible_post_q``,
+the rule of every other list) goes into the same SQL as the match, so the count is
+exact and nothing the viewer cannot read is ranked, counted or fetched. One
+statement finds a page: the matching topics (``ts_rank`` of the title, weighted,
+plus that of the posts) and the topics of matching restricted posts, added up per
+topic, with the number of topics as a window count beside the page's rows. The ORM
+builds both halves from the permission ``Q`` objects; only the grouping of their
 union is written out, because Django cannot select from a subquery.
 """
 
@@ -18,6 +23,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from django.contrib.auth.models import AnonymousUser
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVectorField
 from django.db import connection
 from django.db.models import F, Max, Q, QuerySet, Value
@@ -29,7 +35,15 @@ from discussions.models import Post, Topic
 if TYPE_CHECKING:
     from discussions.models import Space
 
-__all__ = ["TITLE_WEIGHT", "best_posts", "matching_topic_page", "topic_hits"]
+__all__ = [
+    "TITLE_WEIGHT",
+    "best_posts",
+    "matching_topic_count",
+    "matching_topic_page",
+    "restricted_post_matches",
+    "topic_hits",
+    "topic_matches",
+]
 
 #: The text search configuration of the stored documents (see the migration).
 CONFIG = "english"
@@ -37,15 +51,16 @@ CONFIG = "english"
 TITLE_WEIGHT = 2.0
 
 
-def _document(model: type[Post] | type[Topic]) -> RawSQL:
-    """Return the stored ``search_vector`` column of ``model``'s own table.
+def _document(model: type[Post] | type[Topic], column: str = "search_vector") -> RawSQL:
+    """Return a stored ``tsvector`` column of ``model``'s own table.
 
-    The column is not a model field (ordinary reads never load it), so it is named
-    with ``RawSQL``; the queries it is used in read ``model``'s table unaliased.
+    The columns are not model fields (ordinary reads never load them), so they are
+    named with ``RawSQL``; the queries they are used in read ``model``'s table
+    unaliased.
     """
     table = connection.ops.quote_name(model._meta.db_table)
-    column = connection.ops.quote_name("search_vector")
-    return RawSQL(f"{table}.{column}", [], output_field=SearchVectorField())  # noqa: S611 - quoted names, no input
+    name = connection.ops.quote_name(column)
+    return RawSQL(f"{table}.{name}", [], output_field=SearchVectorField())  # noqa: S611 - quoted names, no input
 
 
 def search_query(terms: list[str]) -> SearchQuery:
@@ -66,27 +81,48 @@ def _topic_filters(prefix: str, space: Space | None, kind: str | None) -> Q:
     return filters
 
 
-def post_matches(
-    *, viewer: Any, query: SearchQuery, space: Space | None, kind: str | None
-) -> QuerySet[Post]:
-    """Return the posts ``viewer`` may read, in topics they may read, matching ``query``."""
-    return (
-        Post.objects.filter(permissions.visible_post_q(viewer))
-        .filter(permissions.visible_topic_q(viewer, prefix="topic__"))
-        .filter(_topic_filters("topic__", space, kind))
-        .alias(document=_document(Post))
-        .filter(document=query)
-    )
+def _everyones_posts() -> Q:
+    """Return the posts every reader of a readable topic may read (the rule, no rights)."""
+    return permissions.visible_post_q(AnonymousUser())
 
 
-def title_matches(
+def topic_matches(
     *, viewer: Any, query: SearchQuery, space: Space | None, kind: str | None
 ) -> QuerySet[Topic]:
-    """Return the topics ``viewer`` may read whose title matches ``query``."""
+    """Return the topics ``viewer`` may read whose title or everyone's posts match ``query``.
+
+    ``posts_search_vector`` holds the topic's posts that every reader of the topic
+    may read (kept by triggers: migration ``0008``); posts only some viewers may
+    read are in :func:`restricted_post_matches`.
+    """
     return (
         Topic.objects.filter(permissions.visible_topic_q(viewer))
         .filter(_topic_filters("", space, kind))
-        .alias(document=_document(Topic))
+        .alias(
+            title_document=_document(Topic),
+            posts_document=_document(Topic, "posts_search_vector"),
+        )
+        .filter(Q(title_document=query) | Q(posts_document=query))
+    )
+
+
+def restricted_post_matches(
+    *, viewer: Any, query: SearchQuery, space: Space | None, kind: str | None
+) -> QuerySet[Post] | None:
+    """Return the matching posts ``viewer`` may read that not every reader may.
+
+    Their own pending posts for a member, hidden and pending ones for moderators;
+    ``None`` for a viewer who may read no more than everyone (nothing to search).
+    The condition repeats the partial index ``disc_post_search_restricted``.
+    """
+    if not permissions.is_active_member(viewer):
+        return None
+    return (
+        Post.objects.filter(~_everyones_posts())
+        .filter(permissions.visible_post_q(viewer))
+        .filter(permissions.visible_topic_q(viewer, prefix="topic__"))
+        .filter(_topic_filters("topic__", space, kind))
+        .alias(document=_document(Post))
         .filter(document=query)
     )
 
@@ -96,23 +132,31 @@ def topic_hits(
 ) -> tuple[str, tuple[Any, ...]]:
     """Return the SQL (and parameters) of the matching topic ids with their rank.
 
-    Columns ``topic_id, rank``; one row per matching post's topic and per matching
-    title, to be summed per topic.
+    Columns ``topic_id, rank``; one row per matching topic and, for viewers with
+    rights of their own, per topic of their matching restricted posts, to be
+    summed per topic.
     """
     query = search_query(terms)
-    posts = (
-        post_matches(viewer=viewer, query=query, space=space, kind=kind)
+    topics = (
+        topic_matches(viewer=viewer, query=query, space=space, kind=kind)
         .order_by()
-        .values("topic_id")
-        .annotate(rank=Max(SearchRank(_document(Post), query)))
-    )
-    titles = (
-        title_matches(viewer=viewer, query=query, space=space, kind=kind)
-        .order_by()
-        .annotate(rank=SearchRank(_document(Topic), query) * Value(TITLE_WEIGHT))
+        .annotate(
+            rank=SearchRank(_document(Topic), query) * Value(TITLE_WEIGHT)
+            + SearchRank(_document(Topic, "posts_search_vector"), query)
+        )
         .values_list(F("pk"), "rank")
     )
-    sql, params = posts.union(titles, all=True).query.sql_with_params()
+    restricted = restricted_post_matches(
+        viewer=viewer, query=query, space=space, kind=kind
+    )
+    if restricted is not None:
+        posts = (
+            restricted.order_by()
+            .values("topic_id")
+            .annotate(rank=Max(SearchRank(_document(Post), query)))
+        )
+        topics = topics.union(posts, all=True)
+    sql, params = topics.query.sql_with_params()
     return sql, tuple(params)
 
 
