@@ -24,9 +24,14 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from django.contrib.auth.models import AnonymousUser
-from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVectorField
+from django.contrib.postgres.search import (
+    SearchHeadline,
+    SearchQuery,
+    SearchRank,
+    SearchVectorField,
+)
 from django.db import connection
-from django.db.models import F, Max, Q, QuerySet, Value
+from django.db.models import F, Func, Max, Q, QuerySet, TextField, Value
 from django.db.models.expressions import RawSQL
 
 from discussions import permissions
@@ -36,6 +41,8 @@ if TYPE_CHECKING:
     from discussions.models import Space
 
 __all__ = [
+    "MATCH_END",
+    "MATCH_START",
     "TITLE_WEIGHT",
     "best_posts",
     "matching_topic_count",
@@ -43,10 +50,15 @@ __all__ = [
     "restricted_post_matches",
     "topic_hits",
     "topic_matches",
+    "with_headlines",
 ]
 
 #: The text search configuration of the stored documents (see the migration).
 CONFIG = "english"
+#: Marks around each match in a headline (private-use characters, so that no member
+#: text can forge them); the selector splits on them and the template escapes.
+MATCH_START = "\ue000"
+MATCH_END = "\ue001"
 #: How much more a title match counts than a match in the best post.
 TITLE_WEIGHT = 2.0
 
@@ -220,3 +232,32 @@ def best_posts(
         .values_list("topic_id", "pk")
     )
     return dict(posts)
+
+
+def with_headlines(posts: QuerySet[Post], terms: list[str]) -> QuerySet[Post]:
+    """Annotate ``posts`` with ``search_headline``: their text around the matches.
+
+    ``ts_headline`` over the plain text of the sanitised HTML (tags removed, entities
+    left for the caller to unescape), with :data:`MATCH_START`/:data:`MATCH_END`
+    around each match, so stemmed forms ("policies" for "policy") are marked too.
+    Meant for a page of posts: it reads and parses each post's text.
+    """
+    text = Func(
+        F("body_html"),
+        Value("<[^>]+>"),
+        Value(" "),
+        Value("g"),
+        function="regexp_replace",
+        output_field=TextField(),
+    )
+    return posts.annotate(
+        search_headline=SearchHeadline(
+            text,
+            search_query(terms),
+            config=CONFIG,
+            start_sel=MATCH_START,
+            stop_sel=MATCH_END,
+            max_words=40,
+            min_words=20,
+        )
+    )

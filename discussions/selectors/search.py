@@ -209,6 +209,26 @@ def snippet_pieces(text: str, terms: list[str]) -> list[tuple[str, bool]]:
     return pieces
 
 
+def headline_pieces(headline: str) -> list[tuple[str, bool]]:
+    """Split a ``ts_headline`` result into (text, is_match) pieces of plain text."""
+    from discussions.selectors.fulltext import MATCH_END, MATCH_START
+
+    pieces: list[tuple[str, bool]] = []
+
+    def add(text: str, is_match: bool) -> None:
+        text = re.sub(r"\s+", " ", html.unescape(text))
+        if text:
+            pieces.append((text, is_match))
+
+    first, *marked = headline.split(MATCH_START)
+    add(first, False)
+    for part in marked:
+        match, _end, rest = part.partition(MATCH_END)
+        add(match, True)
+        add(rest, False)
+    return pieces
+
+
 def _hits(
     *, viewer: Any, topic_ids: list[int], best_post: dict[int, int], terms: list[str]
 ) -> list[SearchHit]:
@@ -223,6 +243,10 @@ def _hits(
     posts = Post.objects.filter(
         Q(pk__in=post_ids) | Q(topic_id__in=title_only, number=1)
     ).filter(permissions.visible_post_q(viewer))
+    if connection.vendor == "postgresql":
+        from discussions.selectors import fulltext
+
+        posts = fulltext.with_headlines(posts, terms)
     post_by_topic = {post.topic_id: post for post in posts}
     hits = []
     for pk in topic_ids:
@@ -233,7 +257,12 @@ def _hits(
         hit = SearchHit(topic=topic, post=post, url=topic.get_absolute_url())
         if post is not None:
             post.topic = topic
-            hit.snippet = snippet_pieces(_plain_text(post), terms)
+            headline = getattr(post, "search_headline", None)
+            hit.snippet = (
+                headline_pieces(headline)
+                if headline is not None
+                else snippet_pieces(_plain_text(post), terms)
+            )
             if pk in best_post:
                 hit.url = post_url(post=post)
         hits.append(hit)

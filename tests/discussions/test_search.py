@@ -237,3 +237,16 @@ def test_snippet_pieces_marks_terms_and_trims() -> None:
     assert ("needle", True) in pieces
     assert pieces[0] == ("… ", False)
     assert sum(len(t) for t, _ in pieces) < 260
+
+
+def test_headline_pieces_split_marks_and_unescape() -> None:
+    from discussions.selectors.fulltext import MATCH_END, MATCH_START
+    from discussions.selectors.search import headline_pieces
+
+    headline = f"a  {MATCH_START}b{MATCH_END} &amp; &lt;i&gt; {MATCH_START}c{MATCH_END}"
+    assert headline_pieces(headline) == [
+        ("a ", False),
+        ("b", True),
+        (" & <i> ", False),
+        ("c", True),
+    ]

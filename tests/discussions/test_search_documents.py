@@ -75,3 +75,20 @@ def test_topic_document_keeps_both_of_two_concurrent_edits(
     # then: the topic's document holds both edits
     assert _found("kumquat") == {"both"}
     assert _found("quince") == {"both"}
+
+
+def test_search_snippet_marks_stemmed_matches_and_stays_text(
+    spaces: dict[str, Any],
+) -> None:
+    topic = TopicFactory(space=spaces["public"], slug="stems")
+    PostFactory(
+        topic=topic,
+        body="Their policies & <b>terms</b> changed.",
+        body_html="<p>Their policies &amp; &lt;b&gt;terms&lt;/b&gt; changed.</p>",
+    )
+    page = selectors.search_topics(viewer=AnonymousUser(), query="policy")
+    snippet = page.object_list[0].snippet
+    assert ("policies", True) in snippet
+    assert "".join(text for text, _match in snippet).strip() == (
+        "Their policies & <b>terms</b> changed."
+    )
