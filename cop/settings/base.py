@@ -83,6 +83,9 @@ MIDDLEWARE = [
     # Before WhiteNoise, so that static files carry the policy too (an SVG is a document).
     "cop.core.middleware.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Cookieless readers get shared pages here, before session, auth and messages
+    # (cop.core.early_pages): only pages an app's cache shared, only while current.
+    "cop.core.early_pages.EarlyPageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
