@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from vendors import views, views_editor
+from vendors import views, views_editor, views_priorities
 
 app_name = "vendors"
 
@@ -22,6 +22,11 @@ urlpatterns = [
         name="disclosure_submit",
     ),
     path(
+        "tools/signals/<slug:vendor_slug>/",
+        views_priorities.vendor_dashboard,
+        name="signals_dashboard",
+    ),
+    path(
         "tools/review/<int:disclosure_id>/",
         views_editor.disclosure_review,
         name="disclosure_review",
@@ -33,6 +38,11 @@ urlpatterns = [
         "<slug:vendor_slug>/<slug:product_slug>/",
         views.product_detail,
         name="product_detail",
+    ),
+    path(
+        "<slug:vendor_slug>/<slug:product_slug>/priorities/",
+        views_priorities.product_priorities,
+        name="product_priorities",
     ),
     path(
         "<slug:vendor_slug>/<slug:product_slug>/changes/",

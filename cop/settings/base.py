@@ -576,3 +576,7 @@ COP_RETENTION_DAYS = {
     key: env.int(f"COP_RETENTION_{key.upper()}_DAYS", default=days)
     for key, days in _RETENTION_DEFAULT_DAYS.items()
 }
+
+# Community counts (priorities, red flags, response times) are shown only when a cell
+# holds at least this many distinct organisations (cop.privacy.aggregates).
+COP_PRIVACY_K = env.int("COP_PRIVACY_K", default=5)
