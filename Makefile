@@ -9,6 +9,7 @@
 #   DATABASE_URL, REDIS_URL  PostgreSQL and Redis instead of the embedded default
 #   USERS=50 DURATION=60 SCALE=large   `make loadtest`: locust users, seconds, seed scale
 #   FAULTTEST_ARGS=...       `make faulttest`, e.g. FAULTTEST_ARGS="--short --only redis-kill"
+#   FILE=...                 `make restore`: the .cop-backup file to restore
 
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
@@ -30,7 +31,7 @@ DURATION ?= 60
 SCALE ?= large
 FAULTTEST_ARGS ?=
 
-.PHONY: help install migrate data run test lint format bench loadtest faulttest
+.PHONY: help install migrate data run test lint format bench loadtest faulttest backup restore
 
 help:
 	@echo "make run     install, migrate, load data, start web + worker + beat (PORT=$${PORT:-8000})"
@@ -40,6 +41,8 @@ help:
 	@echo "make bench   run the benchmarks in tests/bench"
 	@echo "make loadtest  locust on gunicorn + PostgreSQL + Redis (USERS=50 DURATION=60 SCALE=large)"
 	@echo "make faulttest the platform under failing Redis, PostgreSQL, workers and SMTP"
+	@echo "make backup  write an encrypted backup into COP_BACKUP_DIR (needs COP_BACKUP_KEY)"
+	@echo "make restore FILE=...  restore a backup and replay later erasures (asks first)"
 
 $(BIN)/python:
 	@$(PYTHON) -m venv $(VENV) || { \
@@ -99,3 +102,10 @@ loadtest: install
 
 faulttest: install
 	$(BIN)/python -m tests.ops.faulttest $(FAULTTEST_ARGS)
+
+backup: install
+	$(MANAGE) backup
+
+restore: install
+	@test -n "$(FILE)" || { echo "Usage: make restore FILE=path/to/cop-backup-....cop-backup" >&2; exit 2; }
+	$(MANAGE) restore "$(FILE)"
