@@ -11,6 +11,7 @@
 #   BENCH="pages digest"     `make bench`: which benchmarks (pages digest fanout seed)
 #   BENCH_ARGS=... PROFILE_ARGS=...   options of `make bench` pages and `make profile`
 #   FAULTTEST_ARGS=...       `make faulttest`, e.g. FAULTTEST_ARGS="--short --only redis-kill"
+#   FILE=...                 `make restore`: the .cop-backup file to restore
 
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
@@ -36,7 +37,7 @@ BENCH ?= pages
 BENCH_ARGS ?=
 PROFILE_ARGS ?=
 
-.PHONY: help install migrate data run test lint format bench profile loadtest faulttest
+.PHONY: help install migrate data run test lint format bench profile loadtest faulttest backup restore
 
 help:
 	@echo "make run     install, migrate, load data, start web + worker + beat (PORT=$${PORT:-8000})"
@@ -47,6 +48,8 @@ help:
 	@echo "make profile where the time of one page goes, in-process (PROFILE_ARGS=...)"
 	@echo "make loadtest  locust on gunicorn + PostgreSQL + Redis (USERS=50 DURATION=60 SCALE=large)"
 	@echo "make faulttest the platform under failing Redis, PostgreSQL, workers and SMTP"
+	@echo "make backup  write an encrypted backup into COP_BACKUP_DIR (needs COP_BACKUP_KEY)"
+	@echo "make restore FILE=...  restore a backup and replay later erasures (asks first)"
 
 $(BIN)/python:
 	@$(PYTHON) -m venv $(VENV) || { \
@@ -123,3 +126,10 @@ loadtest: install
 
 faulttest: install
 	$(BIN)/python -m tests.ops.faulttest $(FAULTTEST_ARGS)
+
+backup: install
+	$(MANAGE) backup
+
+restore: install
+	@test -n "$(FILE)" || { echo "Usage: make restore FILE=path/to/cop-backup-....cop-backup" >&2; exit 2; }
+	$(MANAGE) restore "$(FILE)"
