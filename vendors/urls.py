@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from vendors import views, views_editor
+from vendors import views, views_editor, views_spreadsheet
 
 app_name = "vendors"
 
@@ -20,6 +20,21 @@ urlpatterns = [
         "tools/products/<int:product_id>/disclosure/submit/",
         views_editor.disclosure_submit,
         name="disclosure_submit",
+    ),
+    path(
+        "tools/products/<int:product_id>/disclosure.<str:fmt>",
+        views_spreadsheet.disclosure_download,
+        name="disclosure_download",
+    ),
+    path(
+        "tools/products/<int:product_id>/disclosure/import/",
+        views_spreadsheet.disclosure_upload,
+        name="disclosure_upload",
+    ),
+    path(
+        "tools/templates/<slug:product_type>.<str:fmt>",
+        views_spreadsheet.template_download,
+        name="template_download",
     ),
     path(
         "tools/review/<int:disclosure_id>/",

@@ -26,6 +26,7 @@ from vendors.forms_editor import AnswerForm, apply_service_errors
 from vendors.forms_review import ReviewForm
 from vendors.models import Disclosure, Product
 from vendors.services.snapshots import applicable_criteria
+from vendors.views_spreadsheet import ImportForm
 
 
 def _editor_url(product: Product) -> str:
@@ -43,6 +44,7 @@ def workspace(request: HttpRequest) -> HttpResponse:
         {
             "products": selectors.products_for_editor(viewer=request.user),
             "awaiting": editor.disclosures_awaiting_review(viewer=request.user),
+            "product_types": Product.ProductType.choices,
         },
     )
 
@@ -110,6 +112,7 @@ def disclosure_edit(request: HttpRequest, product_id: int) -> HttpResponse:
             "groups": _grouped(forms),
             "review": _review(product, disclosure, draft),
             "problems": problems,
+            "import_form": ImportForm(),
         },
     )
 

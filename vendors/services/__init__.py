@@ -4,6 +4,7 @@
 - :mod:`~vendors.services.roadmap`: roadmap items and their status history.
 - :mod:`~vendors.services.changelog`: pure comparison of two published versions.
 - :mod:`~vendors.services.snapshots`: a disclosure as snapshot JSON.
+- :mod:`~vendors.services.imports`: a filled spreadsheet into a product's draft.
 """
 
 from vendors.services.changelog import (
@@ -22,6 +23,11 @@ from vendors.services.disclosures import (
     disclosure_submit,
     disclosure_version_record,
 )
+from vendors.services.imports import (
+    ImportResult,
+    SpreadsheetError,
+    disclosure_import,
+)
 from vendors.services.products import product_create, product_update
 from vendors.services.roadmap import (
     roadmap_item_change_status,
@@ -33,11 +39,14 @@ from vendors.services.snapshots import Snapshot, disclosure_snapshot
 __all__ = [
     "AnswerChange",
     "Direction",
+    "ImportResult",
     "Snapshot",
+    "SpreadsheetError",
     "changelog_between",
     "changelog_summary",
     "disclosure_answers_check",
     "disclosure_create",
+    "disclosure_import",
     "disclosure_publish",
     "disclosure_rejection_record",
     "disclosure_review",
