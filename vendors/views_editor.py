@@ -53,9 +53,11 @@ def _answer_forms(
     request: HttpRequest, product: Product, draft: Disclosure | None
 ) -> list[AnswerForm]:
     answers = {a.criterion_id: a for a in draft.answers.all()} if draft else {}
-    data = request.POST if request.method == "POST" else None
+    data, files = (
+        (request.POST, request.FILES) if request.method == "POST" else (None, None)
+    )
     return [
-        AnswerForm(data, criterion=c, answer=answers.get(c.pk))
+        AnswerForm(data, files, criterion=c, answer=answers.get(c.pk))
         for c in applicable_criteria(product=product)
     ]
 
@@ -91,6 +93,10 @@ def disclosure_edit(request: HttpRequest, product_id: int) -> HttpResponse:
             if all(valid):
                 messages.success(request, _("Draft saved."))
                 return redirect(_editor_url(product))
+        if request.FILES:
+            problems.append(
+                _("Files are not kept when nothing is saved: choose them again.")
+            )
         invalid = sum(1 for f in forms if f.errors)
         problems.insert(
             0,

@@ -10,8 +10,10 @@ from typing import Any
 
 import pytest
 from django.core.exceptions import PermissionDenied
+from django.core.files.base import ContentFile
 from django.utils import timezone
 from openpyxl import Workbook, load_workbook
+from wagtail.documents import get_document_model
 
 from tests.vendors.disclosure_fixtures import *  # noqa: F403
 from tests.vendors.disclosure_fixtures import answer_for, answers_for
@@ -397,3 +399,27 @@ def test_unknown_options_and_rows_are_refused(drafted, vendor_rep_a):
 def test_an_old_xls_or_garbage_is_refused(drafted, vendor_rep_a):
     assert_refused(drafted, vendor_rep_a, b"\xd0\xcf\x11\xe0rest", "a.xls", ".xls")
     assert_refused(drafted, vendor_rep_a, b"PK\x03\x04garbage", "a.xlsx", "readable")
+
+
+def test_an_uploaded_document_survives_the_round_trip(
+    product_a, vendor_rep_a, settings, tmp_path
+):
+    # given: an answer whose only evidence is an uploaded PDF
+    settings.MEDIA_ROOT = tmp_path
+    document = get_document_model().objects.create(
+        title="DPA", file=ContentFile(b"%PDF-1.4\n%%EOF\n", name="dpa.pdf")
+    )
+    disclosure = services.disclosure_create(product=product_a, actor=vendor_rep_a)
+    evidence = [{"document_id": document.pk, "document_type": "contract"}]
+    services.disclosure_save_draft(
+        disclosure=disclosure,
+        actor=vendor_rep_a,
+        answers=[answer_for("VPD-GOV-03", evidence=evidence)],
+    )
+    before = draft_records(product_a)
+    # when
+    download = disclosure_export(product=product_a, fmt="xlsx")
+    do_import(product_a, vendor_rep_a, download.content)
+    # then
+    assert draft_records(product_a) == before
+    assert before["VPD-GOV-03"]["evidence"][0]["document_id"] == document.pk
