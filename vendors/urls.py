@@ -17,6 +17,11 @@ urlpatterns = [
         name="disclosure_edit",
     ),
     path(
+        "tools/products/<int:product_id>/disclosure/preview/",
+        views_editor.disclosure_preview,
+        name="disclosure_preview",
+    ),
+    path(
         "tools/products/<int:product_id>/disclosure/submit/",
         views_editor.disclosure_submit,
         name="disclosure_submit",

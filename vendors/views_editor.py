@@ -22,6 +22,7 @@ from django.views.decorators.http import require_http_methods
 
 from vendors import cache, permissions, selectors, services
 from vendors import selectors_editor as editor
+from vendors import selectors_public as public
 from vendors.forms_editor import AnswerForm, apply_service_errors
 from vendors.forms_review import ReviewForm
 from vendors.models import Disclosure, Product
@@ -166,6 +167,28 @@ def _grouped(forms: list[AnswerForm]) -> list[dict[str, Any]]:
         groups[-1]["forms"].append(form)
         groups[-1]["errors"] += 1 if form.is_bound and form.errors else 0
     return groups
+
+
+@login_required
+@require_http_methods(["GET", "HEAD"])
+def disclosure_preview(request: HttpRequest, product_id: int) -> HttpResponse:
+    """Show the draft as the public product page would show it once approved."""
+    product = permissions.access_product_for_edit(request.user, product_id)
+    disclosure = editor.disclosure_for_product(product=product)
+    draft = editor.disclosure_draft(disclosure=disclosure)
+    preview = editor.draft_preview_version(product=product, draft=draft)
+    response = render(
+        request,
+        "vendors/disclosure_preview.html",
+        {
+            "product": product,
+            "page": public.product_page(product=product, preview=preview),
+            "review": _review(product, disclosure, draft),
+            "criteria_url": reverse("privacy:criterion_list"),
+        },
+    )
+    response["X-Robots-Tag"] = "noindex"
+    return response
 
 
 @login_required

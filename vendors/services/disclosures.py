@@ -205,6 +205,9 @@ def disclosure_save_draft(
     nothing. A live disclosure stays as published until a moderator approves.
     """
     require(permissions.can_edit_disclosure(actor, disclosure))
+    # A caller's copy may predate a publish: the draft object copies its "live" flag,
+    # and saving a stale one would unpublish the disclosure. Locked: saves queue.
+    disclosure = Disclosure.objects.select_for_update().get(pk=disclosure.pk)
     if disclosure.workflow_in_progress:
         raise ValidationError(_("The disclosure is in review; withdraw it to edit."))
     uploads: list[tuple[EvidenceItem, Any]] = []
