@@ -185,13 +185,13 @@ def test_header_shows_unread_count_for_members(client, library_worker, spaces):
     notify(library_worker, spaces["public"], 2)
     client.force_login(library_worker)
     html = client.get(SETTINGS_URL).content.decode()
-    assert 'class="site-account__notifications"' in html
+    assert 'class="site-notifications__toggle"' in html
     assert '<span class="badge">2' in html
 
 
 def test_header_without_count_for_anonymous(client):
     html = client.get("/vendors/").content.decode()
-    assert "site-account__notifications" not in html
+    assert "site-notifications__toggle" not in html
 
 
 def test_header_badge_degrades_when_the_count_fails(client, library_worker):
@@ -202,7 +202,7 @@ def test_header_badge_degrades_when_the_count_fails(client, library_worker):
     ):
         response = client.get("/vendors/")
     assert response.status_code == 200
-    assert "site-account__notifications" in response.content.decode()
+    assert "site-notifications__toggle" in response.content.decode()
 
 
 # ----------------------------------------------------------------- follow
