@@ -55,7 +55,7 @@ def time_zone_choices() -> tuple[tuple[str, tuple[tuple[str, str], ...]], ...]:
         if region in ZONE_REGIONS and place:
             label = place.replace("_", " ").replace("/", " / ")
             by_region.setdefault(region, []).append((name, label))
-    groups = [("UTC", (("UTC", "UTC"),))]
+    groups: list[tuple[str, tuple[tuple[str, str], ...]]] = [("UTC", (("UTC", "UTC"),))]
     groups += [
         (region, tuple(by_region[region]))
         for region in ZONE_REGIONS
