@@ -4,7 +4,7 @@
 [--output FILE]``
 
 1. migrates the PostgreSQL database of ``--database-url`` (default: the
-   ``COP_BENCH_DATABASE_URL`` environment variable; SQLite is refused, its search
+   ``COP_BENCH_SEARCH_DATABASE_URL`` environment variable; SQLite is refused, its search
    index skips bulk-inserted rows) and, unless its large seed is there
    already, loads the reference data and runs ``seed_demo --scale large``; then
    ``large_posts_extend`` adds replies until there are ``--posts`` posts (bulk
@@ -174,13 +174,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--output", default="", help="also write the table here")
     parser.add_argument(
         "--database-url",
-        default=os.environ.get("COP_BENCH_DATABASE_URL", ""),
+        default=os.environ.get("COP_BENCH_SEARCH_DATABASE_URL", ""),
         help="a PostgreSQL database to seed and measure (it gets the large seed); "
-        "default: $COP_BENCH_DATABASE_URL",
+        "default: $COP_BENCH_SEARCH_DATABASE_URL",
     )
     args = parser.parse_args(argv)
     if not args.database_url.startswith(("postgres://", "postgresql://")):
-        parser.error("give a PostgreSQL --database-url (or COP_BENCH_DATABASE_URL)")
+        parser.error(
+            "give a PostgreSQL --database-url (or COP_BENCH_SEARCH_DATABASE_URL)"
+        )
     table = run(
         database_url=args.database_url,
         posts=min(max(args.posts, 1), 1_000_000),
