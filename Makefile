@@ -8,7 +8,7 @@
 #   DATA_COMMANDS=...        manage.py commands that load reference and demo data
 #   DATABASE_URL, REDIS_URL  PostgreSQL and Redis instead of the embedded default
 #   USERS=50 DURATION=60 SCALE=large   `make loadtest`: locust users, seconds, seed scale
-#   BENCH="pages digest"     `make bench`: which benchmarks (pages digest fanout seed)
+#   BENCH="pages digest"     `make bench`: which benchmarks (pages digest fanout seed search)
 #   BENCH_ARGS=... PROFILE_ARGS=...   options of `make bench` pages and `make profile`
 #   FAULTTEST_ARGS=...       `make faulttest`, e.g. FAULTTEST_ARGS="--short --only redis-kill"
 #   FILE=...                 `make restore`: the .cop-backup file to restore
@@ -32,7 +32,7 @@ USERS ?= 50
 DURATION ?= 60
 SCALE ?= large
 FAULTTEST_ARGS ?=
-# `make bench`: which benchmarks (pages digest fanout seed) and the pages' options.
+# `make bench`: which benchmarks (pages digest fanout seed search) and the pages' options.
 BENCH ?= pages
 BENCH_ARGS ?=
 PROFILE_ARGS ?=
@@ -44,7 +44,7 @@ help:
 	@echo "make test    run the whole test suite (PYTEST_ARGS=... for extra pytest arguments)"
 	@echo "make lint    ruff check, ruff format --check and mypy (strict)"
 	@echo "make format  ruff check --fix and ruff format"
-	@echo "make bench   pages vs. a bare Django hello-world with wrk (BENCH=\"pages digest fanout seed\", BENCH_ARGS=...)"
+	@echo "make bench   pages vs. a bare Django hello-world with wrk (BENCH=\"pages digest fanout seed search\", BENCH_ARGS=...)"
 	@echo "make profile where the time of one page goes, in-process (PROFILE_ARGS=...)"
 	@echo "make loadtest  locust on gunicorn + PostgreSQL + Redis (USERS=50 DURATION=60 SCALE=large)"
 	@echo "make faulttest the platform under failing Redis, PostgreSQL, workers and SMTP"
@@ -113,7 +113,12 @@ bench: install
 	  digest) $(BIN)/python -m tests.bench.digest;; \
 	  fanout) $(BIN)/python -m tests.bench.reply_fanout;; \
 	  seed) $(BIN)/pytest tests/bench/test_seeding_large.py $(PYTEST_ARGS);; \
-	  *) echo "make bench: unknown benchmark '$$scenario' (pages digest fanout seed)" >&2; exit 2;; \
+	  search) url=$${COP_BENCH_SEARCH_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/cop_bench_search}; \
+	    psql "$${url%/*}/postgres" -qtAc "SELECT 1 FROM pg_database WHERE datname = '$${url##*/}'" | grep -q 1 \
+	      || psql "$${url%/*}/postgres" -qc "CREATE DATABASE \"$${url##*/}\""; \
+	    mkdir -p var/bench; \
+	    $(BIN)/python -m tests.bench.search --database-url "$$url" --output var/bench/search.md;; \
+	  *) echo "make bench: unknown benchmark '$$scenario' (pages digest fanout seed search)" >&2; exit 2;; \
 	esac; done
 
 profile: install
