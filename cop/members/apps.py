@@ -15,5 +15,6 @@ class MembersConfig(AppConfig):
         from cop.members import privacy, signal_handlers_accounts
 
         privacy.register()
+        privacy.register_invitations()
 
         signal_handlers_accounts.connect()

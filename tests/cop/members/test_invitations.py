@@ -16,6 +16,7 @@ from django.utils import timezone
 from cop.core.models import AuditEvent
 from cop.members import permissions, services
 from cop.members.models import AffiliationInvitation, Membership
+from cop.members.privacy import erase_invitations
 from tests.factories import (
     TotpAuthenticatorFactory,
     UserFactory,
@@ -148,3 +149,15 @@ def test_only_a_hash_of_the_token_is_stored(moderator, vendor_a):
 
     assert token not in invitation.token_hash
     assert len(invitation.token_hash) == 64
+
+
+def test_erasing_the_member_removes_their_invitations(moderator, vendor_a):
+    _invitation, token = services.invitation_create(
+        actor=moderator, organisation=vendor_a, email="sam@newvendor.example"
+    )
+    user = invitee()
+    services.invitation_accept(actor=user, token=token)
+
+    erase_invitations(user=user, keep_posts=False)
+
+    assert not AffiliationInvitation.objects.exists()
