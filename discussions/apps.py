@@ -6,10 +6,11 @@ class DiscussionsConfig(AppConfig):
     verbose_name = "Discussions"
 
     def ready(self) -> None:
-        from discussions import facts, privacy, related, seeding, signal_handlers
+        from discussions import facts, privacy, related, seeding, signal_handlers, work
 
         facts.register()
         privacy.register()
         seeding.register()
         related.register()
         signal_handlers.register()
+        work.register()

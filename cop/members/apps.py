@@ -17,4 +17,8 @@ class MembersConfig(AppConfig):
         privacy.register()
         privacy.register_invitations()
 
+        from cop.members import work
+
+        work.register()
+
         signal_handlers_accounts.connect()
