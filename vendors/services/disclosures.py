@@ -283,6 +283,10 @@ def disclosure_publish(
     the product's latest version.
     """
     require(permissions.can_review_disclosure(actor, disclosure))
+    # The latest revision as stored now, not as a caller's older copy remembers it.
+    disclosure = Disclosure.objects.select_related("latest_revision").get(
+        pk=disclosure.pk
+    )
     revision = disclosure.latest_revision
     if revision is None:
         raise ValidationError(_("There is nothing to publish."))
