@@ -140,6 +140,17 @@ def disclosures_awaiting_review(*, viewer: Any) -> QuerySet[Disclosure]:
     return awaiting
 
 
+def disclosures_awaiting_review_count(*, viewer: Any) -> int:
+    """Return how many disclosures wait for ``viewer``'s review (one query; 0 for others)."""
+    if not permissions.can_review_disclosure(viewer):
+        return 0
+    content_type = ContentType.objects.get_for_model(Disclosure)  # cached per process
+    count: int = WorkflowState.objects.filter(
+        base_content_type=content_type, status=WorkflowState.STATUS_IN_PROGRESS
+    ).count()
+    return count
+
+
 def disclosure_last_rejection(*, disclosure: Disclosure) -> TaskState | None:
     """Return the moderator's rejection the representative still has to act on, or None."""
     state = disclosure.current_workflow_state

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from vendors import views, views_editor, views_spreadsheet
+from vendors import views, views_editor, views_priorities, views_spreadsheet
 
 app_name = "vendors"
 
@@ -25,6 +25,11 @@ urlpatterns = [
         "tools/products/<int:product_id>/disclosure/submit/",
         views_editor.disclosure_submit,
         name="disclosure_submit",
+    ),
+    path(
+        "tools/signals/<slug:vendor_slug>/",
+        views_priorities.vendor_dashboard,
+        name="signals_dashboard",
     ),
     path(
         "tools/products/<int:product_id>/disclosure.<str:fmt>",
@@ -53,6 +58,11 @@ urlpatterns = [
         "<slug:vendor_slug>/<slug:product_slug>/",
         views.product_detail,
         name="product_detail",
+    ),
+    path(
+        "<slug:vendor_slug>/<slug:product_slug>/priorities/",
+        views_priorities.product_priorities,
+        name="product_priorities",
     ),
     path(
         "<slug:vendor_slug>/<slug:product_slug>/changes/",

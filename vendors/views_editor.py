@@ -45,6 +45,7 @@ def workspace(request: HttpRequest) -> HttpResponse:
         {
             "products": selectors.products_for_editor(viewer=request.user),
             "awaiting": editor.disclosures_awaiting_review(viewer=request.user),
+            "signal_vendors": permissions.signal_vendors(request.user),
             "product_types": Product.ProductType.choices,
         },
     )

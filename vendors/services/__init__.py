@@ -2,6 +2,7 @@
 
 - :mod:`~vendors.services.disclosures`: drafting, review, publishing, version snapshots.
 - :mod:`~vendors.services.roadmap`: roadmap items and their status history.
+- :mod:`~vendors.services.priorities`: libraries' priorities and roadmap support.
 - :mod:`~vendors.services.changelog`: pure comparison of two published versions.
 - :mod:`~vendors.services.snapshots`: a disclosure as snapshot JSON.
 - :mod:`~vendors.services.imports`: a filled spreadsheet into a product's draft.
@@ -28,6 +29,14 @@ from vendors.services.imports import (
     SpreadsheetError,
     disclosure_import,
 )
+from vendors.services.priorities import (
+    PRIORITIES_SCOPE,
+    criteria_for_scope,
+    priorities_set,
+    priorities_withdraw,
+    roadmap_support_replace,
+    roadmap_support_set,
+)
 from vendors.services.products import product_create, product_update
 from vendors.services.roadmap import (
     roadmap_item_change_status,
@@ -37,6 +46,7 @@ from vendors.services.roadmap import (
 from vendors.services.snapshots import Snapshot, disclosure_snapshot
 
 __all__ = [
+    "PRIORITIES_SCOPE",
     "AnswerChange",
     "Direction",
     "ImportResult",
@@ -44,6 +54,7 @@ __all__ = [
     "SpreadsheetError",
     "changelog_between",
     "changelog_summary",
+    "criteria_for_scope",
     "disclosure_answers_check",
     "disclosure_create",
     "disclosure_import",
@@ -54,9 +65,13 @@ __all__ = [
     "disclosure_snapshot",
     "disclosure_submit",
     "disclosure_version_record",
+    "priorities_set",
+    "priorities_withdraw",
     "product_create",
     "product_update",
     "roadmap_item_change_status",
     "roadmap_item_create",
     "roadmap_item_update",
+    "roadmap_support_replace",
+    "roadmap_support_set",
 ]
