@@ -423,3 +423,36 @@ def test_an_uploaded_document_survives_the_round_trip(
     # then
     assert draft_records(product_a) == before
     assert before["VPD-GOV-03"]["evidence"][0]["document_id"] == document.pk
+
+
+def test_xml_entity_expansion_is_refused(drafted, vendor_rep_a):
+    # given: a real workbook whose sheet declares nested entities ("billion laughs")
+    source = zipfile.ZipFile(io.BytesIO(xlsx_of(exported_rows(drafted))))
+    doctype = (
+        '<!DOCTYPE lolz [<!ENTITY lol "lol">'
+        '<!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">'
+        '<!ENTITY lol3 "&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;">]>'
+    )
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        for item in source.infolist():
+            data = source.read(item.filename)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                text = data.decode().replace("VPD-GOV-01", "&lol3;")
+                data = (doctype + text).encode()
+            archive.writestr(item, data)
+
+    assert_refused(drafted, vendor_rep_a, out.getvalue(), "lol.xlsx", "readable")
+
+
+def test_a_workbook_with_a_broken_sheet_is_refused(drafted, vendor_rep_a):
+    source = zipfile.ZipFile(io.BytesIO(xlsx_of(exported_rows(drafted))))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        for item in source.infolist():
+            data = source.read(item.filename)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                data = data[: len(data) // 2]
+            archive.writestr(item, data)
+
+    assert_refused(drafted, vendor_rep_a, out.getvalue(), "cut.xlsx", "readable")
