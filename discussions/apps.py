@@ -6,7 +6,15 @@ class DiscussionsConfig(AppConfig):
     verbose_name = "Discussions"
 
     def ready(self) -> None:
-        from discussions import facts, hub, privacy, related, seeding, signal_handlers
+        from discussions import (
+            facts,
+            hub,
+            privacy,
+            related,
+            seeding,
+            signal_handlers,
+            work,
+        )
 
         facts.register()
         hub.register()
@@ -14,3 +22,4 @@ class DiscussionsConfig(AppConfig):
         seeding.register()
         related.register()
         signal_handlers.register()
+        work.register()

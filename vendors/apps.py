@@ -32,6 +32,10 @@ class VendorsConfig(AppConfig):
             DisclosureSettings, permissions.DisclosureSettingsPolicy(DisclosureSettings)
         )
 
+        from vendors import work
+
+        work.register()
+
         from vendors import privacy, signal_handlers
 
         privacy.register()

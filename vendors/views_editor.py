@@ -186,6 +186,7 @@ def disclosure_preview(request: HttpRequest, product_id: int) -> HttpResponse:
             "page": public.product_page(product=product, preview=preview),
             "review": _review(product, disclosure, draft),
             "criteria_url": reverse("privacy:criterion_list"),
+            "preview": True,
         },
     )
     response["X-Robots-Tag"] = "noindex"

@@ -27,7 +27,7 @@ from wagtail.snippets.views.snippets import (
     SnippetViewSetGroup,
 )
 
-from vendors import permissions, selectors, selectors_editor, services
+from vendors import permissions, selectors, services
 from vendors.forms import DisclosureForm, ProductForm, RoadmapItemForm
 from vendors.models import Disclosure, DisclosureSettings, Product, RoadmapItem
 from vendors.services.products import PRODUCT_FIELDS
@@ -207,27 +207,6 @@ class NeedsUpdatePanel(Component):
 
     def get_context_data(self, parent_context: Any = None) -> dict[str, Any]:
         return {"rows": self.rows}
-
-
-class AwaitingReviewPanel(Component):
-    """Dashboard panel: disclosures awaiting review, each a link to the review screen."""
-
-    name = "vendors_awaiting_review"
-    order = 50
-    template_name = "vendors/admin/awaiting_review_panel.html"
-
-    def __init__(self, disclosures: list[Any]) -> None:
-        self.disclosures = disclosures
-
-    def get_context_data(self, parent_context: Any = None) -> dict[str, Any]:
-        return {"disclosures": self.disclosures}
-
-
-@hooks.register("construct_homepage_panels")
-def add_awaiting_review_panel(request: Any, panels: list[Any]) -> None:
-    awaiting = list(selectors_editor.disclosures_awaiting_review(viewer=request.user))
-    if awaiting:
-        panels.append(AwaitingReviewPanel(awaiting))
 
 
 @hooks.register("construct_homepage_panels")

@@ -15,5 +15,10 @@ class MembersConfig(AppConfig):
         from cop.members import privacy, signal_handlers_accounts
 
         privacy.register()
+        privacy.register_invitations()
+
+        from cop.members import work
+
+        work.register()
 
         signal_handlers_accounts.connect()

@@ -380,6 +380,11 @@ def can_review_affiliations(user: Any) -> bool:
     return is_moderator(user)
 
 
+def can_invite_representatives(user: Any) -> bool:
+    """Return whether ``user`` may invite a vendor's representative by e-mail (moderators)."""
+    return is_moderator(user)
+
+
 def can_decide_affiliation(user: Any, membership: Membership) -> bool:
     """Return whether ``user`` may approve or decline ``membership``.
 

@@ -15,7 +15,12 @@ from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
 from allauth.usersessions.models import UserSession
 
-from cop.members.models import CodeOfConductAcceptance, Membership, Suspension
+from cop.members.models import (
+    AffiliationInvitation,
+    CodeOfConductAcceptance,
+    Membership,
+    Suspension,
+)
 from cop.privacy.hooks import DataPart, member_data, rows
 
 
@@ -95,4 +100,39 @@ def register() -> None:
             ),
         ),
         order=10,
+    )
+
+
+def export_invitations(user: Any) -> Mapping[str, Any]:
+    """Return the invitations the member accepted."""
+    return {
+        "invitations": rows(
+            AffiliationInvitation.objects.filter(accepted_by=user).order_by("pk"),
+            ["organisation__name", "email", "role", "created_at", "accepted_at"],
+        )
+    }
+
+
+def erase_invitations(*, user: Any, keep_posts: bool) -> None:
+    """Delete the invitations the member accepted or that were sent to their addresses."""
+    addresses = [
+        user.email,
+        *EmailAddress.objects.filter(user=user).values_list("email", flat=True),
+    ]
+    AffiliationInvitation.objects.filter(accepted_by=user).delete()
+    for address in {a.lower() for a in addresses if a}:
+        AffiliationInvitation.objects.filter(email__iexact=address).delete()
+
+
+def register_invitations() -> None:
+    """Register the invitations' part of the member data registry."""
+    member_data.register(
+        "invitations",
+        DataPart(
+            export=export_invitations,
+            erase=erase_invitations,
+            exports=("members.AffiliationInvitation",),
+            erases=("members.AffiliationInvitation",),
+        ),
+        order=11,
     )

@@ -3,6 +3,7 @@
 from django.urls import URLPattern, URLResolver, path
 
 from cop.members.views import accounts as account_views
+from cop.members.views import invitations as invitation_views
 from cop.members.views import organisations as org_views
 from cop.members.views import profiles as profile_views
 
@@ -29,6 +30,11 @@ urlpatterns += [
         name="organisation_edit",
     ),
     path("affiliations/", org_views.affiliation_list, name="affiliation_list"),
+    path(
+        "invitations/<str:token>/",
+        invitation_views.invitation,
+        name="invitation",
+    ),
     path(
         "affiliations/<int:membership_id>/withdraw/",
         org_views.affiliation_withdraw,

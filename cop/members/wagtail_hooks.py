@@ -29,7 +29,7 @@ from wagtail.permissions import register_permission_policy
 from cop.members import permissions, selectors
 from cop.members.forms_organisations import OrganisationAdminForm
 from cop.members.models import Membership, ModeratedMember, Organisation
-from cop.members.views import moderation
+from cop.members.views import invitations, moderation
 from cop.privacy import permissions as privacy_permissions
 
 
@@ -100,6 +100,7 @@ class AffiliationQueueViewSet(ViewSet):
     def get_urlpatterns(self) -> list[Any]:
         return [
             path("", moderation.affiliation_queue, name="affiliation_queue"),
+            path("invitations/", invitations.invitation_admin, name="invitations"),
             path(
                 "affiliations/<int:membership_id>/",
                 moderation.affiliation_decide,

@@ -10,6 +10,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 from wagtail.documents import get_document_model
+from wagtail.models import ReferenceIndex
 
 from tests.vendors.disclosure_fixtures import *  # noqa: F403
 from vendors import services
@@ -162,3 +163,13 @@ def test_the_published_pdf_is_linked_on_the_public_page(
     assert f'href="{document.url}"' in page.content.decode()
     served = rep_client.get(document.url)
     assert served.status_code == 200
+
+
+def test_the_document_is_recorded_as_used_by_the_disclosure(rep_client, product_a):
+    upload = SimpleUploadedFile("dpa.pdf", PDF, "application/pdf")
+    rep_client.post(edit_url(product_a), answer_with_file(upload))
+
+    document = first_evidence(product_a).document
+
+    usage = ReferenceIndex.get_references_to(document)
+    assert usage.filter(object_id=str(Disclosure.objects.get().pk)).exists()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import importlib
 import io
 import zipfile
 from typing import Any
@@ -14,6 +15,7 @@ from django.core.files.base import ContentFile
 from django.utils import timezone
 from openpyxl import Workbook, load_workbook
 from wagtail.documents import get_document_model
+from wagtail.models import Collection
 
 from tests.vendors.disclosure_fixtures import *  # noqa: F403
 from tests.vendors.disclosure_fixtures import answer_for, answers_for
@@ -296,7 +298,18 @@ def test_import_by_a_representative_of_another_vendor_is_denied(drafted, vendor_
         do_import(drafted, vendor_rep_b, b"criterion\n", "x.csv")
 
 
-def test_import_while_in_review_is_refused(drafted, vendor_rep_a):
+@pytest.fixture
+def review_workflow(db):
+    """The "Disclosure review" workflow of migration 0003 (a flush may have removed it)."""
+    from django.apps import apps
+
+    migration = importlib.import_module(
+        "vendors.migrations.0003_disclosure_review_workflow"
+    )
+    migration.create_workflow(apps, None)
+
+
+def test_import_while_in_review_is_refused(drafted, vendor_rep_a, review_workflow):
     services.disclosure_submit(
         disclosure=Disclosure.objects.get(product=drafted), actor=vendor_rep_a
     )
@@ -406,8 +419,11 @@ def test_an_uploaded_document_survives_the_round_trip(
 ):
     # given: an answer whose only evidence is an uploaded PDF
     settings.MEDIA_ROOT = tmp_path
+    root = Collection.get_first_root_node() or Collection.add_root(name="Root")
     document = get_document_model().objects.create(
-        title="DPA", file=ContentFile(b"%PDF-1.4\n%%EOF\n", name="dpa.pdf")
+        title="DPA",
+        file=ContentFile(b"%PDF-1.4\n%%EOF\n", name="dpa.pdf"),
+        collection=root,
     )
     disclosure = services.disclosure_create(product=product_a, actor=vendor_rep_a)
     evidence = [{"document_id": document.pk, "document_type": "contract"}]
@@ -423,3 +439,36 @@ def test_an_uploaded_document_survives_the_round_trip(
     # then
     assert draft_records(product_a) == before
     assert before["VPD-GOV-03"]["evidence"][0]["document_id"] == document.pk
+
+
+def test_xml_entity_expansion_is_refused(drafted, vendor_rep_a):
+    # given: a real workbook whose sheet declares nested entities ("billion laughs")
+    source = zipfile.ZipFile(io.BytesIO(xlsx_of(exported_rows(drafted))))
+    doctype = (
+        '<!DOCTYPE lolz [<!ENTITY lol "lol">'
+        '<!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">'
+        '<!ENTITY lol3 "&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;">]>'
+    )
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        for item in source.infolist():
+            data = source.read(item.filename)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                text = data.decode().replace("VPD-GOV-01", "&lol3;")
+                data = (doctype + text).encode()
+            archive.writestr(item, data)
+
+    assert_refused(drafted, vendor_rep_a, out.getvalue(), "lol.xlsx", "readable")
+
+
+def test_a_workbook_with_a_broken_sheet_is_refused(drafted, vendor_rep_a):
+    source = zipfile.ZipFile(io.BytesIO(xlsx_of(exported_rows(drafted))))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        for item in source.infolist():
+            data = source.read(item.filename)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                data = data[: len(data) // 2]
+            archive.writestr(item, data)
+
+    assert_refused(drafted, vendor_rep_a, out.getvalue(), "cut.xlsx", "readable")

@@ -47,7 +47,7 @@ def test_preview_shows_the_draft_as_the_product_page_without_publishing(
     html = response.content.decode()
     assert response.status_code == 200
     assert "Preview of your draft: not public." in html
-    assert "Version 2, published" in html
+    assert "Draft of version 2, not published" in html
     assert "It makes 2 changes to the published version." in html
     assert response["X-Robots-Tag"] == "noindex"
     public = client.get(public_url(product_a)).content.decode()

@@ -114,7 +114,8 @@ def test_admin_dashboard_links_to_the_review_screen_and_labels_read_once(
         reverse("wagtailsnippets_vendors_disclosure:edit", args=[disclosure.pk])
     ).content.decode()
 
-    assert "Disclosures awaiting your review" in dashboard
+    assert "Work waiting" in dashboard
+    assert "Disclosures awaiting review" in dashboard
     assert _review_url(disclosure) in dashboard
     assert "Approve and Publish" in edit
     assert "Approve with comment and Publish" in edit

@@ -21,6 +21,8 @@ from django.utils.translation import gettext as _
 from wagtail.actions.edit import EditAction
 from wagtail.log_actions import LogContext, get_active_log_context
 from wagtail.models import Revision, TaskState, WorkflowState
+from wagtail.signal_handlers import disable_reference_index_auto_update
+from wagtail.tasks import update_reference_index_task
 
 from cop.core.services import audit_record
 from cop.members.permissions import require
@@ -223,7 +225,11 @@ def disclosure_save_draft(
     )
     draft.answers = built
     action = EditAction(draft, user=actor)
-    action.execute(skip_permission_checks=True)
+    # Wagtail re-indexes the whole disclosure after each answer and evidence row it
+    # writes (quadratic: ~4,500 queries for 59 answers); index it once instead.
+    with disable_reference_index_auto_update():
+        action.execute(skip_permission_checks=True)
+    update_reference_index_task.enqueue("vendors", "disclosure", str(disclosure.pk))
     assert action.revision is not None  # noqa: S101 - Disclosure is revisable
     return action.revision
 
@@ -283,6 +289,10 @@ def disclosure_publish(
     the product's latest version.
     """
     require(permissions.can_review_disclosure(actor, disclosure))
+    # The latest revision as stored now, not as a caller's older copy remembers it.
+    disclosure = Disclosure.objects.select_related("latest_revision").get(
+        pk=disclosure.pk
+    )
     revision = disclosure.latest_revision
     if revision is None:
         raise ValidationError(_("There is nothing to publish."))

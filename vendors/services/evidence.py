@@ -19,7 +19,7 @@ EVIDENCE_COLLECTION: Final = "Vendor evidence"
 
 
 def _collection() -> Collection:
-    root = Collection.get_first_root_node()
+    root = Collection.get_first_root_node() or Collection.add_root(name="Root")
     found = root.get_children().filter(name=EVIDENCE_COLLECTION).first()
     if found is not None:
         return found

@@ -162,6 +162,12 @@ def _xlsx_rows(data: bytes) -> list[tuple[int, list[Any]]]:
                     )
                 values.append(getattr(cell, "value", None))
             rows.append((number, values))
+    except SpreadsheetError:
+        raise
+    except Exception as error:  # read-only mode parses the sheet while iterating
+        raise SpreadsheetError(
+            _("The file is not a readable .xlsx workbook.")
+        ) from error
     finally:
         book.close()
     if formulas:

@@ -4,6 +4,12 @@ One module per concept; callers import from ``cop.members.services``.
 """
 
 # ``name as name``: an explicit re-export (mypy strict, no implicit re-export).
+from cop.members.services.invitations import (
+    invitation_accept as invitation_accept,
+)
+from cop.members.services.invitations import (
+    invitation_create as invitation_create,
+)
 from cop.members.services.organisations import (
     affiliation_approve as affiliation_approve,
 )
