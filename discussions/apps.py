@@ -6,8 +6,16 @@ class DiscussionsConfig(AppConfig):
     verbose_name = "Discussions"
 
     def ready(self) -> None:
-        from discussions import facts, privacy, related, seeding, signal_handlers
+        from discussions import (
+            community_signals,
+            facts,
+            privacy,
+            related,
+            seeding,
+            signal_handlers,
+        )
 
+        community_signals.register()
         facts.register()
         privacy.register()
         seeding.register()

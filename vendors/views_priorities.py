@@ -19,7 +19,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from cop.members.models import Organisation
 from cop.privacy.aggregates import privacy_k
-from vendors import cache, permissions, services
+from vendors import cache, hooks, permissions, services
 from vendors import selectors_priorities as signals
 from vendors import selectors_public as public
 from vendors.forms_priorities import LibraryChoiceForm, PrioritiesForm
@@ -170,6 +170,9 @@ def vendor_dashboard(request: HttpRequest, vendor_slug: str) -> HttpResponse:
         "vendor": vendor,
         "products": signals.vendor_signals(vendor=vendor),
         "quarters": signals.trend_quarters(),
+        "responsiveness": hooks.responsiveness_for(
+            vendor=vendor, quarters=signals.trend_quarters()
+        ),
         "k": privacy_k(),
     }
     return render(request, "vendors/signals_dashboard.html", context)
