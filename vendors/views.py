@@ -22,6 +22,7 @@ from cop.privacy.aggregates import privacy_k
 from vendors import cache, exports, hooks, permissions
 from vendors import selectors_priorities as signals
 from vendors import selectors_public as public
+from vendors import selectors_trends as trends
 from vendors.forms_compare import CompareParams, compare_params
 from vendors.models import Product
 
@@ -111,6 +112,7 @@ def product_detail(
                 ),
                 "priority_panel": signals.product_priority_panel(product=product),
                 "red_flag_counts": hooks.red_flag_counts_for(product=product),
+                "trend": trends.disclosure_trend(product=product),
                 "can_set_priorities": permissions.can_set_priorities(request.user),
             },
         )
