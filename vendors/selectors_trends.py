@@ -10,10 +10,14 @@ template ``vendors/_disclosure_trend.html`` (server-side SVG, no script).
 
 from __future__ import annotations
 
+import datetime
 from dataclasses import dataclass
 from typing import Any, Final
 
-from vendors import selectors
+from django.utils import timezone
+
+from cop.privacy.aggregates import Quarter, last_quarters
+from vendors import cache, selectors
 from vendors.models import AnswerStatus, DisclosureVersion, Product
 from vendors.selectors_public.answers import answer_rank
 
@@ -32,7 +36,7 @@ MAX_POINTS: Final = 12
 class TrendPoint:
     """One published version: its figures (percent) and where the chart draws them."""
 
-    number: int
+    label: str
     date: str
     coverage: int
     protective: int | None
@@ -107,14 +111,14 @@ def _x(index: int, count: int) -> float:
     return round(LEFT + span * index / (count - 1), 1)
 
 
-def chart_from(rows: list[tuple[int, str, int, int | None]]) -> TrendChart | None:
-    """Return the chart of ``(number, date, coverage, protective)`` rows, oldest first."""
+def chart_from(rows: list[tuple[str, str, int, int | None]]) -> TrendChart | None:
+    """Return the chart of ``(label, date, coverage, protective)`` rows, oldest first."""
     if not rows:
         return None
     rows = rows[-MAX_POINTS:]
     points = [
         TrendPoint(
-            number=number,
+            label=label,
             date=date,
             coverage=coverage,
             protective=protective,
@@ -122,7 +126,7 @@ def chart_from(rows: list[tuple[int, str, int, int | None]]) -> TrendChart | Non
             coverage_y=_y(coverage),
             protective_y=_y(protective) if protective is not None else None,
         )
-        for index, (number, date, coverage, protective) in enumerate(rows)
+        for index, (label, date, coverage, protective) in enumerate(rows)
     ]
     return TrendChart(
         points=points,
@@ -143,7 +147,7 @@ def disclosure_trend(*, product: Product) -> TrendChart | None:
     )
     rows = [
         (
-            v.number,
+            f"v{v.number}",
             v.published_at.date().isoformat(),
             coverage_share(v),
             protective_share(v),
@@ -151,3 +155,65 @@ def disclosure_trend(*, product: Product) -> TrendChart | None:
         for v in reversed(versions)
     ]
     return chart_from(rows)
+
+
+# ----------------------------------------------------------------- product types
+
+#: The per-type trend covers this many quarters, the current one last.
+TYPE_TREND_QUARTERS: Final = 4
+
+
+def _type_rows(
+    product_type: str, quarters: list[Quarter]
+) -> list[tuple[str, str, int, int | None]]:
+    versions = list(
+        DisclosureVersion.objects.filter(
+            product__product_type=product_type,
+            disclosure__live=True,
+            published_at__date__lte=quarters[-1].last_day(),
+        )
+        .only("product_id", "published_at", "answers", "scales", "coverage")
+        .order_by("product_id", "published_at")
+    )
+    rows = []
+    for quarter in quarters:
+        latest: dict[int, DisclosureVersion] = {}
+        for version in versions:
+            if version.published_at.date() <= quarter.last_day():
+                latest[version.product_id] = version
+        if not latest:
+            continue
+        shares = [protective_share(v) for v in latest.values()]
+        known = [share for share in shares if share is not None]
+        rows.append(
+            (
+                str(quarter),
+                quarter.last_day().isoformat(),
+                round(sum(coverage_share(v) for v in latest.values()) / len(latest)),
+                round(sum(known) / len(known)) if known else None,
+            )
+        )
+    return rows
+
+
+def _build_type_trends(today: datetime.date) -> dict[str, TrendChart | None]:
+    quarters = last_quarters(TYPE_TREND_QUARTERS, today=today)
+    return {
+        kind: chart_from(_type_rows(kind, quarters))
+        for kind in Product.ProductType.values
+    }
+
+
+def type_trends() -> dict[str, TrendChart | None]:
+    """Return each product type's average coverage and protective share per quarter.
+
+    Each quarter averages, over the type's products, the version in force at the
+    quarter's end (products without a published version yet are left out). Cached
+    until any product's versions change.
+    """
+    today = timezone.localdate()
+    return cache.published_value(
+        scopes=[cache.ANY_PRODUCT_SCOPE, cache.CATALOGUE_SCOPE],
+        parts=["type-trends"],
+        build=lambda: _build_type_trends(today),
+    )

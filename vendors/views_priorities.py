@@ -22,6 +22,7 @@ from cop.privacy.aggregates import privacy_k
 from vendors import cache, hooks, permissions, services
 from vendors import selectors_priorities as signals
 from vendors import selectors_public as public
+from vendors import selectors_trends as trends
 from vendors.forms_priorities import LibraryChoiceForm, PrioritiesForm
 from vendors.models import Product
 
@@ -148,6 +149,7 @@ def community(request: HttpRequest) -> HttpResponse:
             "vendors/priorities_community.html",
             {
                 "types": signals.type_priorities(),
+                "trends": trends.type_trends(),
                 "k": privacy_k(),
                 "can_set": permissions.can_set_priorities(request.user),
             },

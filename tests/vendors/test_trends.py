@@ -15,7 +15,9 @@ pytestmark = pytest.mark.django_db
 
 
 def test_chart_from_places_points_on_the_percent_scale():
-    chart = trends.chart_from([(1, "2026-01-02", 0, None), (2, "2026-03-04", 100, 50)])
+    chart = trends.chart_from(
+        [("v1", "2026-01-02", 0, None), ("v2", "2026-03-04", 100, 50)]
+    )
     assert chart is not None
     first, second = chart.points
     assert first.coverage_y == trends.HEIGHT - trends.BOTTOM  # 0 % at the bottom
@@ -38,7 +40,7 @@ def test_product_trend_follows_published_versions(
     chart = trends.disclosure_trend(product=product_a)
     # then
     assert chart is not None
-    assert [p.number for p in chart.points] == [1, 2]
+    assert [p.label for p in chart.points] == ["v1", "v2"]
     assert chart.points[0].protective == 100
     assert chart.points[1].protective == 67
     assert chart.points[1].coverage > chart.points[0].coverage
@@ -57,7 +59,7 @@ def test_product_page_draws_the_chart_with_text_alternative_and_table(
     html = client.get(url).content.decode()
     assert '<svg class="trend__chart"' in html
     assert 'role="img"' in html
-    assert re.search(r"<desc [^>]*>Version 1 \([0-9-]+\): coverage [0-9]+ %", html)
+    assert re.search(r"<desc [^>]*>v1 \([0-9-]+\): coverage [0-9]+ %", html)
     assert "Disclosure over time, as a table" in html
     assert (
         "<script"
@@ -71,3 +73,18 @@ def test_product_page_without_versions_has_no_chart(client, product_a):
         kwargs={"vendor_slug": "vendor-a", "product_slug": product_a.slug},
     )
     assert "trend__chart" not in client.get(url).content.decode()
+
+
+def test_type_trend_averages_the_version_in_force_per_quarter(
+    client, product_a, vendor_rep_a, moderator
+):
+    publish(
+        product_a, vendor_rep_a, moderator, [answer_for(ordinal_codes(product_a, 1)[0])]
+    )
+    charts = trends.type_trends()
+    lms = charts["lms"]
+    assert lms is not None
+    assert lms.points[-1].protective == 100
+    assert charts["k12"] is None
+    html = client.get(reverse("priorities:community")).content.decode()
+    assert 'id="trend-lms-svg-title"' in html
