@@ -157,7 +157,12 @@ def community(request: HttpRequest) -> HttpResponse:
 
     return cache.anonymous_page(
         request,
-        scopes=[services.PRIORITIES_SCOPE, cache.CATALOGUE_SCOPE],
+        # Any product's versions too: the page charts each type's disclosure trend.
+        scopes=[
+            services.PRIORITIES_SCOPE,
+            cache.CATALOGUE_SCOPE,
+            cache.ANY_PRODUCT_SCOPE,
+        ],
         parts=["priorities"],
         respond=respond,
     )
