@@ -9,6 +9,7 @@ class DiscussionsConfig(AppConfig):
         from discussions import (
             community_signals,
             facts,
+            hub,
             privacy,
             related,
             seeding,
@@ -17,6 +18,7 @@ class DiscussionsConfig(AppConfig):
 
         community_signals.register()
         facts.register()
+        hub.register()
         privacy.register()
         seeding.register()
         related.register()

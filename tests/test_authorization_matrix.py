@@ -129,6 +129,7 @@ EXPECTED: dict[str, Any] = {
     # members: accounts and profiles (accounts area)
     "members:member_detail": PUBLIC,  # public profile: display name and bio only
     "members:profile_edit": MEMBERS,
+    "members:account": MEMBERS,  # the account page: the member's own settings only
     # the member's data rights: both pages first ask for the password again
     "account_delete": row(anonymous=LOGIN, others=REDIRECT),
     "data_export": row(anonymous=LOGIN, others=REDIRECT),

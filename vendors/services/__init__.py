@@ -5,6 +5,7 @@
 - :mod:`~vendors.services.priorities`: libraries' priorities and roadmap support.
 - :mod:`~vendors.services.changelog`: pure comparison of two published versions.
 - :mod:`~vendors.services.snapshots`: a disclosure as snapshot JSON.
+- :mod:`~vendors.services.imports`: a filled spreadsheet into a product's draft.
 """
 
 from vendors.services.changelog import (
@@ -22,6 +23,11 @@ from vendors.services.disclosures import (
     disclosure_save_draft,
     disclosure_submit,
     disclosure_version_record,
+)
+from vendors.services.imports import (
+    ImportResult,
+    SpreadsheetError,
+    disclosure_import,
 )
 from vendors.services.priorities import (
     PRIORITIES_SCOPE,
@@ -43,12 +49,15 @@ __all__ = [
     "PRIORITIES_SCOPE",
     "AnswerChange",
     "Direction",
+    "ImportResult",
     "Snapshot",
+    "SpreadsheetError",
     "changelog_between",
     "changelog_summary",
     "criteria_for_scope",
     "disclosure_answers_check",
     "disclosure_create",
+    "disclosure_import",
     "disclosure_publish",
     "disclosure_rejection_record",
     "disclosure_review",
