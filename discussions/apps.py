@@ -7,6 +7,7 @@ class DiscussionsConfig(AppConfig):
 
     def ready(self) -> None:
         from discussions import (
+            community_signals,
             facts,
             hub,
             privacy,
@@ -16,6 +17,7 @@ class DiscussionsConfig(AppConfig):
             work,
         )
 
+        community_signals.register()
         facts.register()
         hub.register()
         privacy.register()

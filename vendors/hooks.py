@@ -81,3 +81,57 @@ def vendor_related_content_for(*, vendor: Any, viewer: Any) -> list[RelatedConte
         if content is not None and content.links:
             groups.append(content)
     return groups
+
+
+# ----------------------------------------------------------------- community signals
+
+
+@dataclass(frozen=True)
+class CountRow:
+    """One fixed cell of a community count (a ``cop.privacy.aggregates.Cell``)."""
+
+    code: str
+    label: str
+    count: Any
+
+
+@dataclass(frozen=True)
+class QuarterResponsiveness:
+    """How fast a vendor answered in one quarter; figures only with enough items.
+
+    ``items`` is a :class:`~cop.privacy.aggregates.Cell` of the red flags and
+    licensing questions asked that quarter; when it is suppressed, ``median_days``
+    and ``within_window_percent`` are ``None`` ("not enough items").
+    ``median_days`` is ``None`` too when most items got no official response.
+    """
+
+    quarter: str
+    items: Any
+    median_days: float | None = None
+    within_window_percent: int | None = None
+
+
+#: Providers ``(*, product) -> list[CountRow]``: red flags about ``product`` per red
+#: flag type, shown cells only (``discussions`` registers one).
+product_red_flag_counts: Registry[Any] = Registry("product_red_flag_counts")
+
+#: Providers ``(*, vendor, quarters: list[str]) -> list[QuarterResponsiveness]``.
+vendor_responsiveness: Registry[Any] = Registry("vendor_responsiveness")
+
+
+def red_flag_counts_for(*, product: Product) -> list[CountRow]:
+    """Return every provider's shown red-flag cells of ``product``."""
+    rows: list[CountRow] = []
+    for _key, provider in product_red_flag_counts:
+        rows.extend(provider(product=product))
+    return rows
+
+
+def responsiveness_for(
+    *, vendor: Any, quarters: list[str]
+) -> list[QuarterResponsiveness]:
+    """Return the first provider's responsiveness of ``vendor`` (empty without one)."""
+    for _key, provider in vendor_responsiveness:
+        result: list[QuarterResponsiveness] = provider(vendor=vendor, quarters=quarters)
+        return result
+    return []

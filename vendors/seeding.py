@@ -40,8 +40,9 @@ from cop.members.seeding import (
 )
 from cop.privacy.models import Criterion
 from cop.privacy.services import reference_data_load
-from vendors.models import DisclosureVersion, Product, RoadmapItem
+from vendors.models import DisclosureVersion, Priority, Product, RoadmapItem
 from vendors.seeding_disclosures import cop_disclosure_ensure, vendor_disclosures_ensure
+from vendors.seeding_priorities import priorities_demo_ensure
 
 # Fixed, public TOTP secrets (base32) of the vendor demo accounts. Demo only:
 # seed_demo refuses to run in production.
@@ -145,6 +146,7 @@ def seed_vendors(*, scale: str, stdout: Any) -> dict[str, int]:
         ),
         "disclosure versions": DisclosureVersion.objects.all(),
         "roadmap items": RoadmapItem.objects.all(),
+        "library priorities": Priority.objects.all(),
     }
     before = {name: rows.count() for name, rows in counted.items()}
     vendors = [
@@ -180,6 +182,7 @@ def seed_vendors(*, scale: str, stdout: Any) -> dict[str, int]:
         reps[vendor.pk] = rep
 
     _disclosures_ensure(community=community, reps=reps)
+    priorities_demo_ensure()
 
     if scale == SCALE_LARGE:
         for slug, fields, products in _large_vendors(

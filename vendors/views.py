@@ -18,9 +18,11 @@ from django.urls import reverse
 from django.utils.safestring import SafeString, mark_safe
 from django.views.decorators.http import require_safe
 
+from cop.privacy.aggregates import privacy_k
 from vendors import cache, exports, hooks, permissions
 from vendors import selectors_priorities as signals
 from vendors import selectors_public as public
+from vendors import selectors_trends as trends
 from vendors.forms_compare import CompareParams, compare_params
 from vendors.models import Product
 
@@ -57,6 +59,10 @@ def vendor_detail(request: HttpRequest, vendor_slug: str) -> HttpResponse:
             "related": hooks.vendor_related_content_for(
                 vendor=vendor, viewer=request.user
             ),
+            "responsiveness": hooks.responsiveness_for(
+                vendor=vendor, quarters=signals.trend_quarters()
+            ),
+            "k": privacy_k(),
         },
     )
 
@@ -105,6 +111,8 @@ def product_detail(
                     product=product, viewer=request.user
                 ),
                 "priority_panel": signals.product_priority_panel(product=product),
+                "red_flag_counts": hooks.red_flag_counts_for(product=product),
+                "trend": trends.disclosure_trend(product=product),
                 "can_set_priorities": permissions.can_set_priorities(request.user),
             },
         )

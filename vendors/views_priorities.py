@@ -19,9 +19,10 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from cop.members.models import Organisation
 from cop.privacy.aggregates import privacy_k
-from vendors import cache, permissions, services
+from vendors import cache, hooks, permissions, services
 from vendors import selectors_priorities as signals
 from vendors import selectors_public as public
+from vendors import selectors_trends as trends
 from vendors.forms_priorities import LibraryChoiceForm, PrioritiesForm
 from vendors.models import Product
 
@@ -148,6 +149,7 @@ def community(request: HttpRequest) -> HttpResponse:
             "vendors/priorities_community.html",
             {
                 "types": signals.type_priorities(),
+                "trends": trends.type_trends(),
                 "k": privacy_k(),
                 "can_set": permissions.can_set_priorities(request.user),
             },
@@ -155,7 +157,12 @@ def community(request: HttpRequest) -> HttpResponse:
 
     return cache.anonymous_page(
         request,
-        scopes=[services.PRIORITIES_SCOPE, cache.CATALOGUE_SCOPE],
+        # Any product's versions too: the page charts each type's disclosure trend.
+        scopes=[
+            services.PRIORITIES_SCOPE,
+            cache.CATALOGUE_SCOPE,
+            cache.ANY_PRODUCT_SCOPE,
+        ],
         parts=["priorities"],
         respond=respond,
     )
@@ -170,6 +177,9 @@ def vendor_dashboard(request: HttpRequest, vendor_slug: str) -> HttpResponse:
         "vendor": vendor,
         "products": signals.vendor_signals(vendor=vendor),
         "quarters": signals.trend_quarters(),
+        "responsiveness": hooks.responsiveness_for(
+            vendor=vendor, quarters=signals.trend_quarters()
+        ),
         "k": privacy_k(),
     }
     return render(request, "vendors/signals_dashboard.html", context)

@@ -69,3 +69,24 @@ def test_seed_twice_adds_nothing(seeded):
     added = seed_vendors(scale=SCALE_DEMO, stdout=io.StringIO())
     assert (DisclosureVersion.objects.count(), RoadmapItem.objects.count()) == counts
     assert added["disclosure versions"] == 0
+
+
+def test_seed_priorities_show_both_shown_and_hidden_cells(seeded):
+    from vendors import selectors_priorities as signals
+
+    stacks = Product.objects.get(slug="larchmont-stacks")
+    panel = signals.product_priority_panel(product=stacks)
+    assert [row.count.value for row in panel.criteria] == [9, 6]  # the 3 stays hidden
+    assert [row.count.value for row in panel.roadmap] == [6]
+    discovery = next(
+        t for t in signals.type_priorities() if t.product_type == "discovery"
+    )
+    assert [row.count.value for row in discovery.criteria] == [9]
+
+
+def test_seed_priorities_twice_adds_nothing(seeded):
+    from vendors.models import Priority, RoadmapSupport
+
+    counts = (Priority.objects.count(), RoadmapSupport.objects.count())
+    seed_vendors(scale=SCALE_DEMO, stdout=io.StringIO())
+    assert (Priority.objects.count(), RoadmapSupport.objects.count()) == counts
