@@ -90,7 +90,7 @@ def _eligible(request: HttpRequest) -> bool:
 def _entry_key(request: HttpRequest) -> str:
     raw = "\n".join(
         [
-            request.scheme,
+            request.scheme or "",
             request.get_host(),
             request.get_full_path(),
             translation.get_language() or "",
