@@ -3,10 +3,10 @@
 The page caches of the apps (:mod:`discussions.cache`, :mod:`vendors.cache`,
 :mod:`cop.guides.cache`) decide *what* may be shared: a view's anonymous response,
 keyed on the versions of the scopes it depends on. They answer from inside the view,
-after every middleware has run. :class:`EarlyPageCacheMiddleware` answers the same
-hits earlier, right after the security headers and static files, so a hit costs one
-cache round trip and none of the session, CSRF, authentication, messages, allauth
-or role middleware.
+after every middleware has run. :class:`EarlyPageCacheMiddleware`, the first
+middleware, answers the same hits before any other runs, so a hit costs one cache
+round trip and none of the security, session, CSRF, authentication, messages,
+allauth or role middleware, whose headers it replays.
 
 How it stays correct:
 
@@ -24,9 +24,10 @@ How it stays correct:
   host, path and query string, the language, today's date and a fingerprint of the
   deployed code and templates, and expire after :data:`ENTRY_TIMEOUT` seconds.
 - **Stored with its headers, never with a cookie.** The entry keeps the status and
-  every header the inner middleware added (``X-Frame-Options``, ``Vary``...) and is
-  stored only if the response sets no cookie; the outer middleware adds the security
-  headers on every response, hit or not.
+  every header the whole stack added (security headers, the content security
+  policy, ``X-Frame-Options``, ``Vary``...) and is stored only if the response sets
+  no cookie. Keys carry the scheme too: an HTTPS redirect or an HSTS header is never
+  skipped, because a plain-HTTP request only meets what a plain-HTTP request stored.
 - **Never a 500 because of the cache.** Every cache call is guarded; a cache that
   raises, or :class:`cop.core.cache.ResilientRedisCache` answering from its
   per-process fallback, means every request goes down the whole stack.
@@ -89,6 +90,7 @@ def _eligible(request: HttpRequest) -> bool:
 def _entry_key(request: HttpRequest) -> str:
     raw = "\n".join(
         [
+            request.scheme or "",
             request.get_host(),
             request.get_full_path(),
             translation.get_language() or "",

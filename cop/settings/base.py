@@ -77,15 +77,15 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: cookieless readers get the pages an app's cache shared, with every header
+    # the stack below added, while their versions are current (cop.core.early_pages).
+    "cop.core.early_pages.EarlyPageCacheMiddleware",
     # Notes whether the request wrote to the database before an outage (cop.core.outage).
     "cop.core.outage.DatabaseWriteTrackingMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # Before WhiteNoise, so that static files carry the policy too (an SVG is a document).
     "cop.core.middleware.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    # Cookieless readers get shared pages here, before session, auth and messages
-    # (cop.core.early_pages): only pages an app's cache shared, only while current.
-    "cop.core.early_pages.EarlyPageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",

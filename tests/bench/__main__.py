@@ -11,6 +11,7 @@ Exit status 1 when any measured request failed.
 from __future__ import annotations
 
 import argparse
+import signal
 import sys
 from pathlib import Path
 
@@ -58,6 +59,8 @@ def main(argv: list[str] | None = None) -> int:
         output=args.output,
         pages=tuple(args.page),
     )
+    # A SIGTERM ends the run through its cleanup: servers stopped, database dropped.
+    signal.signal(signal.SIGTERM, lambda *_args: sys.exit(143))
     try:
         rows = run(options)
     except (WrkMissingError, RuntimeError) as exc:

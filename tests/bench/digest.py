@@ -30,6 +30,7 @@ and 10,000). ``tests/bench/test_digest_bench.py`` runs it (marker ``bench``).
 from __future__ import annotations
 
 import argparse
+import cProfile
 import json
 import os
 import random
@@ -308,11 +309,20 @@ def work(batches_file: str, part: int, parts: int) -> dict[str, Any]:
         return execute(sql, params, many, context)
 
     states: dict[str, int] = {}
+    # COP_BENCH_PROFILE_DIR: each worker process writes its cProfile statistics there.
+    profile_dir = os.environ.get("COP_BENCH_PROFILE_DIR", "")
+    profiler = cProfile.Profile() if profile_dir else None
     started, cpu_started = time.time(), time.process_time()
     with connection.execute_wrapper(count):
+        if profiler is not None:
+            profiler.enable()
         for batch in batches:
             for state, number in send_digest_batch_task.run(batch).items():
                 states[state] = states.get(state, 0) + number
+        if profiler is not None:
+            profiler.disable()
+            members = sum(len(batch) for batch in batches)
+            profiler.dump_stats(Path(profile_dir) / f"digest-{members}-{part}.prof")
     return {
         "started": started,
         "ended": time.time(),

@@ -9,7 +9,8 @@
    large``: 2,000 topics, 50,000 posts, a 200-post topic, published disclosures);
 2. serves the **bare baseline** (:mod:`tests.bench.bare_settings`: Django's default
    middleware, one view, no database, no templates) with gunicorn and cop's own
-   gunicorn configuration (2 sync workers, 127.0.0.1), measures it, stops it;
+   gunicorn configuration (2 sync workers, 127.0.0.1, no periodic worker restart),
+   measures it, stops it;
 3. serves cop the same way (:mod:`tests.bench.settings`: production-like, DEBUG off)
    and measures each page for an anonymous reader and for a signed-in library
    worker (a session cookie made before the load): the home page, the discussions
@@ -242,6 +243,10 @@ def gunicorn(env: dict[str, str], log: Any, app: str = "") -> Iterator[int]:
         "gunicorn",
         "--config",
         str(BASE_DIR / "cop" / "gunicorn.conf.py"),
+        # No worker restarts every ~2,000 requests: they would cost the fast bare
+        # baseline more restarts than the pages, and so flatter the ratios.
+        "--max-requests",
+        "0",
         *([app] if app else []),
     ]
     process = subprocess.Popen(  # noqa: S603 - our own interpreter, fixed arguments

@@ -190,3 +190,26 @@ def test_entries_are_keyed_on_the_deployed_code(client, topic, monkeypatch):
     monkeypatch.setattr(early_pages, "code_fingerprint", lambda: "another-deploy")
 
     assert not _answered_early(_get(client, url))
+
+
+def test_a_page_kept_for_https_is_never_answered_to_plain_http(client, topic):
+    url = topic.get_absolute_url()
+    _get(client, url, secure=True)
+    assert _answered_early(_get(client, url, secure=True))
+
+    plain = _get(client, url)
+
+    assert not _answered_early(plain)
+
+
+def test_head_is_answered_early_but_never_stores(client, topic):
+    url = topic.get_absolute_url()
+    head_first = client.head(url)
+    assert not _answered_early(head_first)
+    assert not _answered_early(client.head(url))  # a HEAD stored nothing
+
+    _get(client, url)
+    head = client.head(url)
+
+    assert head.status_code == 200
+    assert _answered_early(head)
