@@ -291,6 +291,8 @@ def pages(found: dict[str, Any]) -> list[Page]:
         Page(f"topic ({found['posts']} posts)", found["topic"], discussion),
         Page("product", found["product"], vendor),
         Page(f"compare ({found['compared']})", found["compare"], vendor),
+        Page("guides", "/guides/", {"anon": 0.5}),
+        Page("library priorities", "/priorities/", {"anon": 0.2}),
     ]
     return [page for page in listed if page.path]
 

@@ -120,6 +120,8 @@ def test_pages_cover_every_page_of_the_targets():
         "topic (200 posts)": {"anon": 0.5, "member": 0.1},
         "product": {"anon": 0.3, "member": 0.1},
         "compare (6)": {"anon": 0.3, "member": 0.1},
+        "guides": {"anon": 0.5},
+        "library priorities": {"anon": 0.2},
     }
 
 
