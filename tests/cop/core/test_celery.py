@@ -118,14 +118,16 @@ def test_celery_config_every_task_has_consistent_time_limits(tmp_path):
     config = _app_config(tmp_path, REDIS_URL=REDIS_TEST_URL)
     visibility = config["transport_options"]["visibility_timeout"]
     assert config["tasks"], "no cop tasks were registered"
-    for name, (hard, soft, _acks_late) in config["tasks"].items():
+    for name, (hard, soft, acks_late) in config["tasks"].items():
         hard = hard or config["task_time_limit"]
         soft = soft or config["task_soft_time_limit"]
         assert hard is not None, name
         # Celery refuses to send a task whose soft limit exceeds its hard limit.
         assert soft is None or soft <= hard, name
-        # A running task must finish before Redis hands its message to another worker.
-        assert hard <= visibility, name
+        # A task acknowledged late must finish before Redis hands its message to
+        # another worker; one acknowledged on receipt (the nightly backup) may run longer.
+        if acks_late:
+            assert hard <= visibility, name
 
 
 def test_celery_beat_schedule_names_only_registered_tasks(tmp_path):

@@ -23,8 +23,12 @@ from discussions.models import Post
 from tests.factories import PostFactory, UserFactory
 
 # Transactional: pg_dump and pg_restore see only committed rows. Serialized rollback
-# keeps the rows that migrations create for the tests that run after these.
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+# keeps the rows that migrations create for the tests that run after these; `serial`
+# runs them where no plain transactional test has flushed the database first.
+pytestmark = [
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.serial,
+]
 
 
 @pytest.fixture(autouse=True)
