@@ -207,6 +207,13 @@ EXPECTED: dict[str, Any] = {
     "vendors:disclosure_edit": row(anonymous=LOGIN, others=NOT_FOUND),
     "vendors:disclosure_submit": row(anonymous=LOGIN, others=NOT_FOUND),
     "vendors:disclosure_review": row(anonymous=LOGIN, others=NOT_FOUND),
+    "vendors:disclosure_preview": row(anonymous=LOGIN, others=NOT_FOUND),
+    "vendors:disclosure_download": row(anonymous=LOGIN, others=NOT_FOUND),
+    "vendors:disclosure_upload": row(anonymous=LOGIN, others=METHOD),
+    # blank spreadsheets: whoever may use the vendor tools
+    "vendors:template_download": row(
+        anonymous=LOGIN, library_worker=NOT_FOUND, others=OK
+    ),
     # libraries' priorities: set by library workers, a vendor's dashboard for its
     # representatives and moderators, aggregates for everyone
     "vendors:product_priorities": row(anonymous=LOGIN, others=NOT_FOUND),
@@ -461,6 +468,10 @@ def url_kwargs(world: dict[str, Any]) -> dict[str, dict[str, dict[str, Any]]]:
         "priorities:type_edit": {"": {"product_type": "lms"}},
         "vendors:disclosure_submit": {"": {"product_id": 987654}},
         "vendors:disclosure_review": {"": {"disclosure_id": 987654}},
+        "vendors:disclosure_preview": {"": {"product_id": 987654}},
+        "vendors:disclosure_download": {"": {"product_id": 987654, "fmt": "xlsx"}},
+        "vendors:disclosure_upload": {"": {"product_id": 987654}},
+        "vendors:template_download": {"": {"product_type": "lms", "fmt": "csv"}},
         "api:vendor_detail": {"": {"vendor_slug": a.slug}},
         # A missing space has no feed; a missing red flag is a 404 (after sign-in).
         "discussions:feed_space_atom": {"": {"slug": "no-such-space"}},
