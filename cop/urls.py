@@ -32,6 +32,11 @@ urlpatterns = [
         views_transparency.transparency_report,
         name="transparency_report",
     ),
+    path(
+        "transparency/disclosure/",
+        views_transparency.own_disclosure_proofs,
+        name="own_disclosure_proofs",
+    ),
     path("criteria/", include("cop.privacy.urls")),
     path("vendors/", include("vendors.urls")),
     path("discussions/", include("discussions.urls")),

@@ -189,6 +189,7 @@ EXPECTED: dict[str, Any] = {
     ),
     # public criteria pages (reference data; details not requested: no data loaded)
     "transparency_report": PUBLIC,  # counts per half-year only
+    "own_disclosure_proofs": PUBLIC,
     "privacy:criterion_list": PUBLIC,
     "privacy:criterion_detail": PUBLIC,
     "privacy:framework_list": PUBLIC,
