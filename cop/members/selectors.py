@@ -78,6 +78,17 @@ def affiliation_queue(*, viewer: Any) -> QuerySet[Membership]:
     )
 
 
+def affiliation_queue_count(*, viewer: Any) -> int:
+    """Return how many affiliation requests ``viewer`` may decide (one query; 0 for others)."""
+    if not permissions.can_review_affiliations(viewer):
+        return 0
+    return (
+        Membership.objects.filter(status=Membership.Status.REQUESTED)
+        .exclude(user_id=viewer.pk)
+        .count()
+    )
+
+
 def affiliation_recent_decisions(
     *, viewer: Any, limit: int = 20
 ) -> QuerySet[Membership]:

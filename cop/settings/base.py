@@ -83,6 +83,9 @@ MIDDLEWARE = [
     # Before WhiteNoise, so that static files carry the policy too (an SVG is a document).
     "cop.core.middleware.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Cookieless readers get shared pages here, before session, auth and messages
+    # (cop.core.early_pages): only pages an app's cache shared, only while current.
+    "cop.core.early_pages.EarlyPageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -580,6 +583,9 @@ COP_RETENTION_DAYS = {
     for key, days in _RETENTION_DEFAULT_DAYS.items()
 }
 
+# Community counts (priorities, red flags, response times) are shown only when a cell
+# holds at least this many distinct organisations (cop.privacy.aggregates).
+COP_PRIVACY_K = env.int("COP_PRIVACY_K", default=5)
 # ---------------------------------------------------------------- privacy: backups
 # `manage.py backup` and the nightly beat job write AES-256-GCM encrypted backups into
 # COP_BACKUP_DIR and keep the newest COP_BACKUP_KEEP; without COP_BACKUP_KEY (make one
