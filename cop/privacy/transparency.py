@@ -1,7 +1,9 @@
 """The transparency report's figures: law-enforcement requests per half-year.
 
-Counts only (requests are not personal data); the agency, the details and the legal
-basis of a request never leave the admin.
+Counts only; the agency, the details and the legal basis of a request never leave
+the admin. Counts follow the site's k-threshold rule (:mod:`cop.privacy.aggregates`):
+a count below k reads "fewer than k", and a half-year's total is shown only when it
+reveals no suppressed count by subtraction, so no single request can be singled out.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from django.db.models.functions import ExtractYear
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from cop.privacy.aggregates import Cell, privacy_k, sum_total
 from cop.privacy.models import LegalRequest
 
 
@@ -24,10 +27,11 @@ class HalfYear:
 
     year: int
     half: int  # 1: January to June, 2: July to December
-    total: int
-    by_outcome: list[tuple[str, int]]
-    by_kind: list[tuple[str, int]]
-    by_notice: list[tuple[str, int]]
+    total: Cell
+    by_outcome: list[tuple[str, Cell]]
+    by_kind: list[tuple[str, Cell]]
+    by_notice: list[tuple[str, Cell]]
+    received: int  # the exact total, for the "no request so far" sentence only
 
     @property
     def label(self) -> str:
@@ -69,24 +73,34 @@ def legal_request_report(*, today: date | None = None) -> list[HalfYear]:
         notices.setdefault(key, Counter())[row["member_notice"]] += row["n"]
     current = _half(today or timezone.localdate())
     first = min(outcomes, default=current)
+    k = privacy_k()
     report: list[HalfYear] = []
     key = current
     while key >= first:
-        by_outcome = outcomes.get(key, Counter())
-        by_kind = kinds.get(key, Counter())
-        by_notice = notices.get(key, Counter())
+        breakdowns = []
+        totals = []
+        for counts, choices in (
+            (outcomes.get(key, Counter()), LegalRequest.Outcome),
+            (kinds.get(key, Counter()), LegalRequest.Kind),
+            (notices.get(key, Counter()), LegalRequest.Notice),
+        ):
+            shown, total = sum_total(
+                parts={c.value: counts[c.value] for c in choices}, k=k
+            )
+            breakdowns.append([(str(c.label), shown[c.value]) for c in choices])
+            totals.append(total)
+        received = sum(outcomes.get(key, Counter()).values())
+        # The total is safe only if no breakdown's subtraction reveals a hidden count.
+        visible = all(total.shown for total in totals)
         report.append(
             HalfYear(
                 year=key[0],
                 half=key[1],
-                total=sum(by_outcome.values()),
-                by_outcome=[
-                    (str(c.label), by_outcome[c.value]) for c in LegalRequest.Outcome
-                ],
-                by_kind=[(str(c.label), by_kind[c.value]) for c in LegalRequest.Kind],
-                by_notice=[
-                    (str(c.label), by_notice[c.value]) for c in LegalRequest.Notice
-                ],
+                total=Cell(received if visible else None, k),
+                by_outcome=breakdowns[0],
+                by_kind=breakdowns[1],
+                by_notice=breakdowns[2],
+                received=received,
             )
         )
         key = (key[0], 1) if key[1] == 2 else (key[0] - 1, 2)

@@ -7,6 +7,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
 from cop.privacy import own_disclosure
+from cop.privacy.aggregates import privacy_k
 from cop.privacy.models import Criterion, LegalRequest
 from cop.privacy.transparency import legal_request_report
 
@@ -17,7 +18,8 @@ def transparency_report(request: HttpRequest) -> HttpResponse:
     report = legal_request_report()
     context = {
         "report": report,
-        "any_request": any(half.total for half in report),
+        "any_request": any(half.received for half in report),
+        "k": privacy_k(),
         "outcomes": [str(c.label) for c in LegalRequest.Outcome],
         "kinds": [str(c.label) for c in LegalRequest.Kind],
         "notices": [str(c.label) for c in LegalRequest.Notice],

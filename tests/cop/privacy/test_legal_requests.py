@@ -35,9 +35,11 @@ def test_transparency_report_url_is_stable_and_linked_from_the_footer(client):
     assert f'href="{REPORT_URL}"' in home
 
 
-def test_transparency_report_counts_per_half_year_without_details(client):
-    # given: two requests in the first half of 2026, one in the second half of 2025
-    _request(date(2026, 2, 3))
+def test_transparency_report_counts_per_half_year_without_details(client, settings):
+    # given: seven requests in the first half of 2026, one in the second half of 2025
+    settings.COP_PRIVACY_K = 5
+    for day in range(1, 7):
+        _request(date(2026, 2, day))
     _request(
         date(2026, 6, 30),
         kind=LegalRequest.Kind.CONTENT_REMOVAL,
@@ -49,22 +51,42 @@ def test_transparency_report_counts_per_half_year_without_details(client):
     # when
     report = legal_request_report(today=date(2026, 12, 4))
     body = client.get(REPORT_URL).content.decode()
-    # then: every half-year from the first request to today, newest first, zeros kept
-    assert [(h.year, h.half, h.total) for h in report] == [
+    # then: every half-year from the first request to today, newest first
+    assert [(h.year, h.half, h.received) for h in report] == [
         (2026, 2, 0),
-        (2026, 1, 2),
+        (2026, 1, 7),
         (2025, 2, 1),
     ]
-    first_2026 = dict(report[1].by_outcome)
-    assert first_2026["Refused or challenged"] == 1
-    assert first_2026["Complied with"] == 1
-    assert dict(report[1].by_kind)["Removal of content"] == 1
-    assert dict(report[1].by_notice)["Member told"] == 1
-    assert dict(report[2].by_outcome)["No data held"] == 1
+    first_2026 = report[1]
+    assert first_2026.total.value == 7
+    assert dict(first_2026.by_outcome)["Refused or challenged"].value == 6
+    assert dict(first_2026.by_kind)["Member data"].value == 6
+    # below k a count reads "fewer than 5", and so does an empty one
+    assert not dict(first_2026.by_outcome)["Complied with"].shown
+    assert not dict(first_2026.by_notice)["Member told"].shown
+    assert not report[2].total.shown
+    assert not report[0].total.shown
+    assert "fewer than 5" in body
     assert "January to June 2026" in body
     assert "July to December 2025" in body
     for secret in ("Metropolitan Police", "Quiet Owl", "Investigatory Powers"):
         assert secret not in body
+
+
+def test_transparency_report_total_that_would_reveal_a_small_count_is_hidden(settings):
+    # given: 6 requests, none of whose members was told yet
+    settings.COP_PRIVACY_K = 5
+    for day in range(1, 6):
+        _request(date(2026, 2, day))
+    _request(date(2026, 3, 1), outcome=LegalRequest.Outcome.DISCLOSED)
+    # when
+    half = legal_request_report(today=date(2026, 3, 2))[0]
+    # then: "not told yet" (6) is shown; a total of 6 would tell that every other
+    # notice count (shown as "fewer than 5") is zero, so the total is left out
+    assert dict(half.by_notice)["Not told yet"].value == 6
+    assert not dict(half.by_notice)["Member told"].shown
+    assert dict(half.by_outcome)["Refused or challenged"].value == 5
+    assert not half.total.shown
 
 
 def test_transparency_report_without_requests_says_so(client):
