@@ -6,7 +6,7 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
 from cop.core import views as core_views
-from cop.privacy import views_rights
+from cop.privacy import views_rights, views_transparency
 
 urlpatterns = [
     path("healthz", core_views.healthz, name="healthz"),
@@ -27,6 +27,16 @@ urlpatterns = [
         name="member_erase",
     ),
     path("members/", include("cop.members.urls")),
+    path(
+        "transparency/",
+        views_transparency.transparency_report,
+        name="transparency_report",
+    ),
+    path(
+        "transparency/disclosure/",
+        views_transparency.own_disclosure_proofs,
+        name="own_disclosure_proofs",
+    ),
     path("criteria/", include("cop.privacy.urls")),
     path("vendors/", include("vendors.urls")),
     path("priorities/", include("vendors.urls_priorities")),

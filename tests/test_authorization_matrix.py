@@ -189,6 +189,8 @@ EXPECTED: dict[str, Any] = {
         anonymous=LOGIN, moderator=METHOD, admin=METHOD, others=NO_ACCESS
     ),
     # public criteria pages (reference data; details not requested: no data loaded)
+    "transparency_report": PUBLIC,  # counts per half-year only
+    "own_disclosure_proofs": PUBLIC,
     "privacy:criterion_list": PUBLIC,
     "privacy:criterion_detail": PUBLIC,
     "privacy:framework_list": PUBLIC,
@@ -296,6 +298,8 @@ MODERATOR_NAMESPACES = {
     "privacy_criteria": WAGTAIL_ADMIN,
     "privacy_red_flags": WAGTAIL_ADMIN,
     "privacy_frameworks": WAGTAIL_ADMIN,
+    # the register of law-enforcement requests: moderators record, admins delete
+    "legal_requests": WAGTAIL_ADMIN,
 }
 
 # ----------------------------------------------------------------- third-party rules

@@ -18,6 +18,7 @@ from typing import Any, Final
 from django.conf import settings
 from django.utils import timezone
 
+from cop.privacy import own_disclosure
 from cop.privacy.models import Criterion
 from vendors import services
 from vendors.models import Disclosure, Product, RoadmapItem
@@ -90,7 +91,8 @@ _COP_ANSWERS: Final[dict[str, tuple[Any, str, str, str]]] = {
         "none",
         FIXED,
         "",
-        "No analytics, no third-party requests, no web fonts.",
+        "No analytics, no third-party requests, no web fonts: the content security "
+        "policy allows this site only.",
     ),
     "VPD-USE-01": ("policy_prohibits", FIXED, "", ""),
     "VPD-USE-02": ("prohibited", FIXED, "", ""),
@@ -101,7 +103,8 @@ _COP_ANSWERS: Final[dict[str, tuple[Any, str, str, str]]] = {
         "all_opt_in",
         "user_configurable",
         "all_opt_in",
-        "History and digests are off until a member turns them on.",
+        "Reading history is off until a member turns it on; there is no "
+        "personalisation or recommendation.",
     ),
     "VPD-CON-02": (
         {"discussion_digests": {"option": "yes"}},
@@ -141,17 +144,7 @@ _COP_ANSWERS: Final[dict[str, tuple[Any, str, str, str]]] = {
         "",
     ),
     "VPD-SHR-04": ("policy", FIXED, "", ""),
-    "VPD-RET-01": (
-        {
-            "accounts": {"option": "fixed_maximum"},
-            "logs": {"option": "fixed_maximum"},
-            "activity_history": {"option": "fixed_maximum"},
-            "backups": {"option": "fixed_maximum"},
-        },
-        FIXED,
-        "",
-        "Logs 14 days, backups 35 days, closed accounts erased within 30 days.",
-    ),
+    # VPD-RET-01 is built from the settings at seeding time (_retention_answer).
     "VPD-RET-02": ("delete_only", FIXED, "", ""),
     "VPD-RET-03": ("yes", FIXED, "", ""),
     "VPD-SEC-01": ("all", FIXED, "", ""),
@@ -159,7 +152,7 @@ _COP_ANSWERS: Final[dict[str, tuple[Any, str, str, str]]] = {
         "partial",
         FIXED,
         "",
-        "Disk encryption on the server; the database itself is not encrypted.",
+        "Backups are encrypted (AES-256-GCM); the live database is not encrypted.",
     ),
     "VPD-SEC-03": (
         {
@@ -185,10 +178,10 @@ _COP_ANSWERS: Final[dict[str, tuple[Any, str, str, str]]] = {
     "VPD-LAW-01": ("legal_process_only", FIXED, "", ""),
     "VPD-LAW-02": ("yes", FIXED, "", ""),
     "VPD-LAW-03": (
-        "not_published",
+        "published",
         FIXED,
         "",
-        "No requests received so far; no report published.",
+        "Counts of requests per half-year, by outcome, on the transparency page.",
     ),
     "VPD-RGT-01": (
         "self_service",
@@ -291,9 +284,40 @@ _ROADMAPS: Final[
 }
 
 
-# Where cop's own disclosure points for evidence: the standard pages that
-# cop.guides' seeder publishes (the privacy policy unless the domain has its own page).
-_COP_EVIDENCE_PATHS: Final = {"LAW": "/law-enforcement-requests/"}
+def _cop_evidence(code: str, note: str) -> list[dict[str, Any]]:
+    """Return the evidence items of cop's answer ``code``: what proves it.
+
+    Each cited page is linked; settings and tests are linked through the answer's
+    entry on the proofs page, which names them (``cop.privacy.own_disclosure``).
+    """
+    items: list[dict[str, Any]] = []
+    others: list[str] = []
+    for proof in own_disclosure.PROOFS.get(code, ()):
+        if proof.kind == own_disclosure.PAGE:
+            items.append(
+                {
+                    "url": f"{settings.SITE_URL}{proof.target}",
+                    "document_type": (
+                        "privacy_policy"
+                        if proof.target == own_disclosure.PRIVACY_POLICY
+                        else "platform_statement"
+                    ),
+                    "section": "",
+                    "excerpt": note[:200],
+                }
+            )
+        else:
+            others.append(f"{proof.label}: {proof.target}")
+    if others:
+        items.append(
+            {
+                "url": f"{settings.SITE_URL}{own_disclosure.PROOFS_PAGE}#{code.lower()}",
+                "document_type": "platform_statement",
+                "section": "",
+                "excerpt": "; ".join(others)[:1000],
+            }
+        )
+    return items
 
 
 def _answer(
@@ -313,15 +337,32 @@ def _answer(
         "basis": "public_policy",
         "as_of": as_of,
         "note": note,
-        "evidence": [
-            {
-                "url": f"{settings.SITE_URL}{_COP_EVIDENCE_PATHS.get(criterion.domain.code, '/privacy/')}",
-                "document_type": "privacy_policy",
-                "section": criterion.domain.title,
-                "excerpt": note[:200],
-            }
-        ],
+        "evidence": _cop_evidence(criterion.code, note),
     }
+
+
+def _retention_answer() -> tuple[Any, str, str, str]:
+    """Return cop's retention answer from the settings it is enforced with."""
+    days = settings.COP_RETENTION_DAYS
+    keep = settings.COP_BACKUP_KEEP
+
+    def fixed(max_days: int) -> dict[str, Any]:
+        return {"option": "fixed_maximum", "max_days": int(max_days)}
+
+    return (
+        {
+            "accounts": fixed(days["unconfirmed_accounts"]),
+            "logs": fixed(days["audit_entries"]),
+            "activity_history": fixed(days["notifications"]),
+            "backups": fixed(keep),
+        },
+        FIXED,
+        "",
+        f"Unconfirmed accounts {days['unconfirmed_accounts']} days, audit entries "
+        f"{days['audit_entries']} days, notifications {days['notifications']} days, "
+        f"nightly backups kept {keep} days; a deleted account is erased at once and "
+        "stays erased after a restore.",
+    )
 
 
 def _publish(
@@ -354,15 +395,22 @@ def cop_disclosure_ensure(*, product: Product, moderator: Any) -> None:
     criteria = {
         c.code: c
         for c in Criterion.objects.filter(
-            code__in=[*_COP_ANSWERS, *_COP_NOT_APPLICABLE]
+            code__in=[*_COP_ANSWERS, "VPD-RET-01", *_COP_NOT_APPLICABLE]
         ).select_related("domain")
     }
     as_of = timezone.localdate() - dt.timedelta(days=64)
+    specs = {**_COP_ANSWERS, "VPD-RET-01": _retention_answer()}
     answers = [
         _answer(criteria[code], *spec, as_of=as_of)
-        for code, spec in _COP_ANSWERS.items()
+        for code, spec in specs.items()
         if code in criteria
     ]
+    for answer in answers:
+        if answer["criterion"] == "VPD-LAW-03":
+            answer["fields"] = {
+                "period": "Every six months",
+                "report_url": f"{settings.SITE_URL}{own_disclosure.TRANSPARENCY}",
+            }
     answers += [
         {"criterion": code, "status": NA, "status_reason": reason, "as_of": as_of}
         for code, reason in _COP_NOT_APPLICABLE.items()

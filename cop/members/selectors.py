@@ -192,3 +192,36 @@ def member_filter_by_organisation(
             )
         )
     )
+
+
+def vendors_without_representative(*, viewer: Any) -> QuerySet[Organisation]:
+    """Return the vendors whose last verified representative left, newest loss first.
+
+    For the moderators' affiliation queue (empty for others). A vendor drops off the
+    list as soon as a representative is verified again. ``lost_at``: when the last
+    one left. One query whatever the number of vendors.
+    """
+    from django.contrib.contenttypes.models import ContentType
+    from django.db.models import CharField, Subquery
+    from django.db.models.functions import Cast
+
+    from cop.core.models import AuditEvent
+    from cop.members.services.representation import (
+        REPRESENTATIVE_LOST,
+        verified_representatives,
+    )
+
+    if not permissions.can_review_affiliations(viewer):
+        return Organisation.objects.none()
+    latest_loss = AuditEvent.objects.filter(
+        action=REPRESENTATIVE_LOST,
+        target_type=ContentType.objects.get_for_model(Organisation),
+        target_id=Cast(OuterRef("pk"), output_field=CharField()),
+    ).order_by("-created_at")
+    return (
+        Organisation.objects.filter(kind=Organisation.Kind.VENDOR)
+        .annotate(lost_at=Subquery(latest_loss.values("created_at")[:1]))
+        .filter(lost_at__isnull=False)
+        .exclude(verified_representatives(OuterRef("pk")))
+        .order_by("-lost_at", "name")
+    )

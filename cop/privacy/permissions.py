@@ -42,6 +42,39 @@ class ReferenceDataPermissionPolicy(BasePermissionPolicy):
         ).distinct()
 
 
+# ------------------------------------------------------------ law-enforcement requests
+
+
+def can_manage_legal_requests(user: Any) -> bool:
+    """Return whether ``user`` may list, record and update law-enforcement requests."""
+    return member_permissions.is_moderator(user)
+
+
+def can_delete_legal_requests(user: Any) -> bool:
+    """Return whether ``user`` may delete a recorded request (site admins only)."""
+    return member_permissions.is_site_admin(user)
+
+
+class LegalRequestPermissionPolicy(BasePermissionPolicy):
+    """Wagtail permission policy of the register: moderators record, admins delete."""
+
+    def user_has_permission(self, user: Any, action: str) -> bool:
+        if action == "delete":
+            return can_delete_legal_requests(user)
+        return action in ("add", "change", "view") and can_manage_legal_requests(user)
+
+    def users_with_any_permission(self, actions: Any) -> QuerySet[Any]:
+        return (
+            get_user_model()
+            .objects.filter(
+                Q(is_superuser=True)
+                | Q(groups__name=member_permissions.MODERATORS_GROUP),
+                is_active=True,
+            )
+            .distinct()
+        )
+
+
 # ------------------------------------------------------------ the member's data rights
 
 

@@ -105,5 +105,6 @@ def register_privacy_reference_viewsets() -> ModelViewSetGroup:
     return PrivacyReferenceGroup()
 
 
-# Deleting accounts in the admin leads to the erasure (registers itself on import).
-from cop.privacy import wagtail_hooks_erasure  # noqa: E402, F401
+# Deleting accounts in the admin leads to the erasure, and the register of
+# law-enforcement requests: each registers itself on import.
+from cop.privacy import wagtail_hooks_erasure, wagtail_hooks_legal  # noqa: E402, F401

@@ -13,10 +13,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from cop.members.models import Organisation
+from cop.members.services.representation import verified_representatives
 from cop.privacy.models import Criterion
 from vendors import selectors
 from vendors.models import DisclosureVersion, Product
@@ -104,8 +105,16 @@ def directory() -> list[tuple[Organisation, list[ProductSummary]]]:
 
 
 def vendor_get(*, slug: str) -> Organisation | None:
-    """Return the vendor (or community) organisation ``slug``, or None."""
-    return vendor_queryset().filter(slug=slug).first()
+    """Return the vendor (or community) organisation ``slug``, or None.
+
+    ``has_representative``: whether a verified representative speaks for it now.
+    """
+    return (
+        vendor_queryset()
+        .annotate(has_representative=verified_representatives(OuterRef("pk")))
+        .filter(slug=slug)
+        .first()
+    )
 
 
 def vendor_products(*, vendor: Organisation) -> list[ProductSummary]:

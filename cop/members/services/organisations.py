@@ -29,6 +29,7 @@ from cop.core.services import audit_record
 from cop.members import permissions
 from cop.members.models import Membership, Organisation
 from cop.members.services.freetext import freetext_clean
+from cop.members.services.representation import representation_check
 
 logger = logging.getLogger(__name__)
 
@@ -376,6 +377,7 @@ def affiliation_leave(*, actor: Any, membership: Membership) -> Membership:
         target=locked,
         extra={"organisation_id": locked.organisation_id, "role": locked.role},
     )
+    representation_check(organisation_ids=[locked.organisation_id])
     permissions.clear_cached_roles(actor)
     return locked
 
@@ -391,7 +393,7 @@ def affiliation_revoke(
     reason = freetext_clean(
         reason, max_length=REASON_MAX_LENGTH, required=True, field="reason"
     )
-    return _decide(
+    revoked = _decide(
         actor=actor,
         membership=membership,
         status=Membership.Status.REVOKED,
@@ -399,3 +401,5 @@ def affiliation_revoke(
         action="affiliation.revoked",
         allowed=permissions.can_revoke_affiliation,
     )
+    representation_check(organisation_ids=[revoked.organisation_id])
+    return revoked

@@ -21,7 +21,7 @@ MEMBERS_URL = "members_admin:index"
 
 
 def affiliation_queue(request: HttpRequest) -> HttpResponse:
-    """List pending affiliation requests (oldest first) and the latest decisions."""
+    """List pending requests, vendors left without a representative, latest decisions."""
     permissions.require(permissions.can_review_affiliations(request.user))
     return TemplateResponse(
         request,
@@ -29,6 +29,9 @@ def affiliation_queue(request: HttpRequest) -> HttpResponse:
         {
             "pending": selectors.affiliation_queue(viewer=request.user),
             "recent": selectors.affiliation_recent_decisions(viewer=request.user),
+            "unrepresented": selectors.vendors_without_representative(
+                viewer=request.user
+            ),
         },
     )
 

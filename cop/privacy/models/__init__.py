@@ -15,6 +15,7 @@ from cop.privacy.models.criteria import (
     ScaleKind,
 )
 from cop.privacy.models.frameworks import Framework, FrameworkItem, Source, Verification
+from cop.privacy.models.legal_requests import LegalRequest
 from cop.privacy.models.red_flags import RedFlag, Severity
 from cop.privacy.models.rights import DataExport, Erasure
 
@@ -27,6 +28,7 @@ __all__ = [
     "Erasure",
     "Framework",
     "FrameworkItem",
+    "LegalRequest",
     "Module",
     "RedFlag",
     "ReferenceModel",

@@ -10,6 +10,10 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from cop.members.services.representation import (
+    representation_check,
+    representative_organisation_ids,
+)
 from cop.privacy import permissions
 from cop.privacy.hooks import member_data
 from cop.privacy.models import DataExport, Erasure
@@ -61,7 +65,10 @@ def member_erase(
         )
     member = get_user_model().objects.select_for_update().get(pk=member.pk)
     user_id, joined_at = member.pk, member.date_joined
+    represented = representative_organisation_ids(user_id=user_id)
     member_rows_erase(member=member, keep_posts=keep_posts)
+    # An organisation's last verified representative leaving is flagged to moderators.
+    representation_check(organisation_ids=represented)
     erasure = Erasure.objects.create(
         user_id=user_id,
         joined_at=joined_at,

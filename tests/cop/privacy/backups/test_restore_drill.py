@@ -3,6 +3,7 @@ pg_restore against the test database): back up, change, restore, compare, replay
 
 from __future__ import annotations
 
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -29,6 +30,23 @@ pytestmark = [
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
     pytest.mark.serial,
 ]
+
+
+def _plain_dump() -> bytes:
+    """Return a plain SQL dump of the test database (PostgreSQL) to search in."""
+    from django.db import connection
+
+    from cop.privacy.backups import databases
+
+    if connection.vendor != "postgresql":
+        pytest.skip("the plain dump search runs on PostgreSQL")
+    return subprocess.run(
+        ["pg_dump", "--format=plain", "--no-owner"],  # noqa: S607
+        env=databases._pg_env("default"),
+        capture_output=True,
+        check=True,
+        timeout=300,
+    ).stdout
 
 
 @pytest.fixture(autouse=True)
@@ -101,6 +119,11 @@ def test_restore_replays_erasures_done_after_the_backup(site, settings):
     }
     assert User.objects.filter(email="alder@library.example").exists()
     assert UserFactory().pk > newcomer.pk
+    # and a dump of the restored database holds nothing of birch's
+    dump = _plain_dump()
+    assert b"birch@library.example" not in dump
+    assert b"A post by Birch" not in dump
+    assert b"newcomer@library.example" not in dump
 
 
 def test_restore_replays_the_ledger_file_when_the_database_is_lost(site, settings):
