@@ -32,8 +32,9 @@ class VendorsConfig(AppConfig):
             DisclosureSettings, permissions.DisclosureSettingsPolicy(DisclosureSettings)
         )
 
-        from vendors import privacy, signal_handlers
+        from vendors import home, privacy, signal_handlers
 
+        home.register()
         privacy.register()
 
         signal_handlers.connect()
