@@ -6,9 +6,10 @@ class DiscussionsConfig(AppConfig):
     verbose_name = "Discussions"
 
     def ready(self) -> None:
-        from discussions import facts, privacy, related, seeding, signal_handlers
+        from discussions import facts, hub, privacy, related, seeding, signal_handlers
 
         facts.register()
+        hub.register()
         privacy.register()
         seeding.register()
         related.register()

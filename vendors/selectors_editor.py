@@ -13,10 +13,11 @@ from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import QuerySet
+from django.utils import timezone
 from wagtail.models import Revision, TaskState, WorkflowState
 
 from vendors import permissions
-from vendors.models import Disclosure, Product, RoadmapItem
+from vendors.models import Disclosure, DisclosureVersion, Product, RoadmapItem
 from vendors.selectors import disclosure_version_latest
 from vendors.services.changelog import (
     AnswerChange,
@@ -97,6 +98,31 @@ def draft_review(*, product: Product, draft: Disclosure | None) -> DraftReview:
     )
 
 
+def draft_preview_version(
+    *, product: Product, draft: Disclosure | None
+) -> DisclosureVersion:
+    """Return ``draft`` as an unsaved version numbered after the published one.
+
+    What the product page would show once a moderator approves the draft; never saved.
+    """
+    published = disclosure_version_latest(product=product)
+    if draft is None:
+        answers: dict[str, Any] = {}
+        scales: dict[str, Any] = {}
+        coverage: dict[str, int] = {}
+    else:
+        snapshot = disclosure_snapshot(disclosure=draft)
+        answers, scales, coverage = snapshot.answers, snapshot.scales, snapshot.coverage
+    return DisclosureVersion(
+        product=product,
+        number=(published.number if published else 0) + 1,
+        published_at=timezone.now(),
+        answers=answers,
+        scales=scales,
+        coverage=coverage,
+    )
+
+
 def disclosures_awaiting_review(*, viewer: Any) -> QuerySet[Disclosure]:
     """Return the disclosures in review that ``viewer`` may review (moderators: all)."""
     none: QuerySet[Disclosure] = Disclosure.objects.none()
@@ -112,6 +138,17 @@ def disclosures_awaiting_review(*, viewer: Any) -> QuerySet[Disclosure]:
         .order_by("product__name")
     )
     return awaiting
+
+
+def disclosures_awaiting_review_count(*, viewer: Any) -> int:
+    """Return how many disclosures wait for ``viewer``'s review (one query; 0 for others)."""
+    if not permissions.can_review_disclosure(viewer):
+        return 0
+    content_type = ContentType.objects.get_for_model(Disclosure)  # cached per process
+    count: int = WorkflowState.objects.filter(
+        base_content_type=content_type, status=WorkflowState.STATUS_IN_PROGRESS
+    ).count()
+    return count
 
 
 def disclosure_last_rejection(*, disclosure: Disclosure) -> TaskState | None:

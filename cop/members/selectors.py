@@ -78,6 +78,17 @@ def affiliation_queue(*, viewer: Any) -> QuerySet[Membership]:
     )
 
 
+def affiliation_queue_count(*, viewer: Any) -> int:
+    """Return how many affiliation requests ``viewer`` may decide (one query; 0 for others)."""
+    if not permissions.can_review_affiliations(viewer):
+        return 0
+    return (
+        Membership.objects.filter(status=Membership.Status.REQUESTED)
+        .exclude(user_id=viewer.pk)
+        .count()
+    )
+
+
 def affiliation_recent_decisions(
     *, viewer: Any, limit: int = 20
 ) -> QuerySet[Membership]:
@@ -116,8 +127,13 @@ def member_list_for_moderation(*, viewer: Any, model: Any = None) -> QuerySet[An
     open_suspensions = Suspension.objects.filter(
         user_id=OuterRef("pk"), ended_at__isnull=True
     )
+    moderators = user_model.groups.through.objects.filter(
+        user_id=OuterRef("pk"), group__name=permissions.MODERATORS_GROUP
+    )
     return user_model.objects.annotate(
-        has_mfa=Exists(factors), is_suspended=Exists(open_suspensions)
+        has_mfa=Exists(factors),
+        is_suspended=Exists(open_suspensions),
+        in_moderators_group=Exists(moderators),
     ).order_by("email")
 
 

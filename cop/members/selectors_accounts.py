@@ -89,3 +89,23 @@ def member_get_public(*, viewer: Any, user_id: int) -> User | None:
         )
         .first()
     )
+
+
+def account_overview(*, user: Any) -> dict[str, Any]:
+    """Return what the account page says about ``user``'s sign-in settings.
+
+    The e-mail addresses (primary first), whether two-factor authentication is on
+    and how many sessions are open: at most three queries.
+    """
+    from allauth.account.models import EmailAddress
+    from allauth.usersessions.models import UserSession
+
+    from cop.members.permissions import mfa_enabled
+
+    return {
+        "emails": list(
+            EmailAddress.objects.filter(user=user).order_by("-primary", "email")
+        ),
+        "mfa_enabled": mfa_enabled(user),
+        "session_count": UserSession.objects.filter(user=user).count(),
+    }

@@ -44,6 +44,7 @@ urlpatterns += [
 # Profiles and the code of conduct (cop.members.views.profiles, .accounts).
 urlpatterns += [
     path("<int:user_id>/", profile_views.member_detail, name="member_detail"),
+    path("me/", account_views.account_hub, name="account"),
     path("profile/", profile_views.profile_edit, name="profile_edit"),
     path("code-of-conduct/", account_views.conduct_detail, name="conduct_detail"),
     path(

@@ -34,6 +34,7 @@ __all__ = [
     "moderation_queue_count",
     "moderation_queue_page",
     "moderation_space_choices",
+    "moderation_waiting",
     "topic_merge_target",
 ]
 
@@ -73,6 +74,37 @@ def _queue_posts(viewer: Any) -> QuerySet[Post]:
 def moderation_queue_count(*, viewer: Any) -> int:
     """Return how many items wait in the review queue (one query; moderators only)."""
     return _queue_posts(viewer).count()
+
+
+@dataclass(frozen=True)
+class ModerationWaiting:
+    """What waits for a moderator: the discussion queue, affiliations, disclosures."""
+
+    queue: int
+    affiliations: int
+    disclosures: int
+
+    @property
+    def total(self) -> int:
+        return self.queue + self.affiliations + self.disclosures
+
+
+def moderation_waiting(*, viewer: Any) -> ModerationWaiting | None:
+    """Return the counts behind the header's "Moderate (n)", or None for non-moderators.
+
+    One count query each for the queue, the affiliation requests and the
+    disclosures in review; nothing for anyone else.
+    """
+    if not permissions.can_moderate(viewer):
+        return None
+    from cop.members.selectors import affiliation_queue_count
+    from vendors.selectors_editor import disclosures_awaiting_review_count
+
+    return ModerationWaiting(
+        queue=moderation_queue_count(viewer=viewer),
+        affiliations=affiliation_queue_count(viewer=viewer),
+        disclosures=disclosures_awaiting_review_count(viewer=viewer),
+    )
 
 
 def moderation_queue_page(*, viewer: Any, page: Any = 1) -> Page[Any]:

@@ -7,15 +7,18 @@ roles, so the per-post partial runs no query. Rules come from
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from django import template
+from django.db import DatabaseError
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from discussions import permissions
 
 register = template.Library()
+logger = logging.getLogger(__name__)
 
 
 @register.filter
@@ -76,3 +79,32 @@ def slow_mode_label(seconds: int) -> str:
         "Slow mode: one post per member every %(n)d seconds.",
         seconds,
     ) % {"n": seconds}
+
+
+_UNSET = object()
+
+
+@register.simple_tag(takes_context=True)
+def moderation_waiting(context: Any) -> Any:
+    """Return what waits for the signed-in moderator (see ``moderation_waiting``), or None.
+
+    Read once per request (the header and the queue page share it); ``None`` for
+    everyone who does not moderate and whenever the counts cannot be read, so the
+    header never fails a page.
+    """
+    request = context.get("request")
+    user = getattr(request, "user", None)
+    if request is None or user is None or not user.is_authenticated:
+        return None
+    cached = getattr(request, "_cop_moderation_waiting", _UNSET)
+    if cached is not _UNSET:
+        return cached
+    from discussions.selectors import moderation_waiting as select_waiting
+
+    try:
+        waiting = select_waiting(viewer=user)
+    except DatabaseError:
+        logger.warning("Moderation counts unavailable", exc_info=True)
+        waiting = None
+    request._cop_moderation_waiting = waiting
+    return waiting

@@ -26,6 +26,8 @@ from discussions.forms.notifications import (
 
 #: Notifications per page.
 PAGE_SIZE = 30
+#: Notifications in the header's panel (the page lists the rest).
+PANEL_SIZE = 8
 
 
 def _safe_next(request: HttpRequest, url: str, fallback: str) -> str:
@@ -39,18 +41,27 @@ def _safe_next(request: HttpRequest, url: str, fallback: str) -> str:
 @require_safe
 @login_required
 def notification_list(request: HttpRequest) -> HttpResponse:
-    """List the member's notifications, newest first, unread ones marked."""
+    """List the member's notifications, newest first, unread ones marked.
+
+    Asked by htmx with ``?panel=1`` (the header's control), answer only the latest
+    few as the panel's content; the full page is the fallback without JavaScript.
+    """
+    panel = bool(getattr(request, "htmx", False)) and request.GET.get("panel") == "1"
     page = Paginator(
-        selectors.notification_list(viewer=request.user), PAGE_SIZE
-    ).get_page(request.GET.get("page"))
+        selectors.notification_list(viewer=request.user),
+        PANEL_SIZE if panel else PAGE_SIZE,
+    ).get_page(None if panel else request.GET.get("page"))
     items = [
         (item, selectors.notification_describe(notification=item)) for item in page
     ]
-    return render(
-        request,
-        "discussions/notification_list.html",
-        {"page_obj": page, "items": items},
+    template = (
+        "discussions/includes/notification_panel.html"
+        if panel
+        else "discussions/notification_list.html"
     )
+    response = render(request, template, {"page_obj": page, "items": items})
+    response["Vary"] = "HX-Request"
+    return response
 
 
 @require_http_methods(["GET", "HEAD", "POST"])

@@ -185,13 +185,13 @@ def test_header_shows_unread_count_for_members(client, library_worker, spaces):
     notify(library_worker, spaces["public"], 2)
     client.force_login(library_worker)
     html = client.get(SETTINGS_URL).content.decode()
-    assert 'class="site-account__notifications"' in html
+    assert 'class="site-notifications__toggle"' in html
     assert '<span class="badge">2' in html
 
 
 def test_header_without_count_for_anonymous(client):
     html = client.get("/vendors/").content.decode()
-    assert "site-account__notifications" not in html
+    assert "site-notifications__toggle" not in html
 
 
 def test_header_badge_degrades_when_the_count_fails(client, library_worker):
@@ -202,7 +202,7 @@ def test_header_badge_degrades_when_the_count_fails(client, library_worker):
     ):
         response = client.get("/vendors/")
     assert response.status_code == 200
-    assert "site-account__notifications" in response.content.decode()
+    assert "site-notifications__toggle" in response.content.decode()
 
 
 # ----------------------------------------------------------------- follow
@@ -349,7 +349,9 @@ def test_notification_settings_post_saves(client, library_worker):
     assert row.time_zone == "America/Chicago"
 
 
-def test_notification_settings_bad_time_zone_keeps_input(client, library_worker):
+def test_notification_settings_bad_time_zone_is_refused_with_the_list_again(
+    client, library_worker
+):
     client.force_login(library_worker)
     response = client.post(
         SETTINGS_URL,
@@ -362,9 +364,35 @@ def test_notification_settings_bad_time_zone_keeps_input(client, library_worker)
     )
     assert response.status_code == 200
     html = response.content.decode()
-    assert "Unknown time zone" in html
-    assert 'value="Mars/Olympus"' in html
+    assert "Unknown time zone: choose one from the list." in html
+    assert 'aria-invalid="true"' in html
+    assert 'value="Mars/Olympus"' not in html  # not offered back as a choice
+    assert '<optgroup label="Europe">' in html
     assert not DiscussionSettings.objects.filter(user=library_worker).exists()
+
+
+def test_notification_settings_time_zone_is_a_grouped_list(client, library_worker):
+    client.force_login(library_worker)
+    html = client.get(SETTINGS_URL).content.decode()
+    assert '<select name="time_zone" class="time-zone-select"' in html
+    for region in ("America", "Asia", "Australia", "Europe", "Pacific"):
+        assert f'<optgroup label="{region}">' in html
+    assert (
+        '<option value="America/Argentina/Buenos_Aires">Argentina / Buenos Aires</option>'
+        in html
+    )
+    assert '<option value="UTC" selected>UTC</option>' in html
+    # Nothing chosen yet: the browser's zone may be preselected by the script.
+    assert 'data-browser-default="1"' in html
+
+
+def test_notification_settings_keeps_a_chosen_legacy_zone(client, library_worker):
+    DiscussionSettings.objects.create(user=library_worker, time_zone="US/Eastern")
+    client.force_login(library_worker)
+    html = client.get(SETTINGS_URL).content.decode()
+    assert '<optgroup label="Other">' in html
+    assert '<option value="US/Eastern" selected>US/Eastern</option>' in html
+    assert "data-browser-default" not in html
 
 
 def test_notification_settings_lists_follows_with_change_forms(

@@ -1,4 +1,4 @@
-"""Account views that allauth does not provide: reading and accepting the code of conduct."""
+"""Account views that allauth does not provide: the account page, the code of conduct."""
 
 from __future__ import annotations
 
@@ -9,9 +9,11 @@ from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_safe
 
 from cop.members import selectors_accounts
 from cop.members.forms_accounts import ConductAcceptForm
+from cop.members.hub import account_sections_for
 from cop.members.services import conduct
 
 
@@ -60,3 +62,15 @@ def conduct_accept(request: HttpRequest) -> HttpResponse:
         "earlier": earlier,
     }
     return render(request, "members/conduct_accept.html", context)
+
+
+@never_cache
+@login_required
+@require_safe
+def account_hub(request: HttpRequest) -> HttpResponse:
+    """Show the member's account: profile, sign-in, notifications, data, in one place."""
+    context = {
+        **selectors_accounts.account_overview(user=request.user),
+        "sections": account_sections_for(request.user),
+    }
+    return render(request, "members/account_hub.html", context)
