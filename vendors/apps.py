@@ -36,8 +36,9 @@ class VendorsConfig(AppConfig):
 
         work.register()
 
-        from vendors import privacy, signal_handlers
+        from vendors import home, privacy, signal_handlers
 
+        home.register()
         privacy.register()
 
         signal_handlers.connect()

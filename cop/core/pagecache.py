@@ -117,6 +117,11 @@ def scope_versions(
     return tokens
 
 
+def scope_version_key(scope: str) -> str:
+    """Return the cache key of ``scope``'s version token (for other caches' keys)."""
+    return _VERSION_PREFIX + scope
+
+
 def scopes_bump(scopes: Iterable[str]) -> None:
     """Replace the versions of ``scopes`` once the current transaction commits.
 

@@ -19,12 +19,15 @@ from django.utils import timezone
 from wagtail.models import Page
 
 from cop.guides.models import (
+    ChecklistPage,
     GuideIndexPage,
     GuidePage,
     HomeFeaturedGuide,
     HomePage,
     StandardPage,
 )
+from cop.guides.seeding_checklists import CHECKLISTS
+from cop.guides.seeding_community import seed_events, seed_working_groups
 from cop.guides.seeding_content import GUIDES
 from cop.guides.seeding_standard import STANDARD_PAGES
 
@@ -122,6 +125,17 @@ def _guide_ensure(
     return guide, True
 
 
+def _checklist_ensure(index: GuideIndexPage, spec: Mapping[str, Any]) -> bool:
+    from cop.privacy.models import Framework
+
+    if _child(index, spec["slug"]) is not None:
+        return False
+    if not Framework.objects.current().filter(code=spec["framework_code"]).exists():
+        return False  # the reference data is not loaded
+    _publish_new(index, ChecklistPage(**spec))
+    return True
+
+
 def _home_text_ensure(home: HomePage, guides: list[GuidePage]) -> int:
     featured = [item.guide_id for item in home.featured_guides.all()]
     if (
@@ -158,10 +172,14 @@ def seed_guides(*, scale: str, stdout: Any) -> dict[str, int]:
         guide, new = _guide_ensure(index, spec, reviewer)
         guides.append(guide)
         created += new
+    checklists = sum(_checklist_ensure(index, spec) for spec in CHECKLISTS)
     standard = sum(_standard_page_ensure(home, spec) for spec in STANDARD_PAGES)
+    community = {**seed_working_groups(home), **seed_events(home)}
     home = HomePage.objects.get(pk=home.pk)
     return {
+        **community,
         "guides": created,
+        "checklists": checklists,
         "standard pages": standard,
         "home page revisions": _home_text_ensure(home, guides),
     }

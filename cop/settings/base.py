@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     # Wagtail
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
+    "wagtail.contrib.routable_page",
     "wagtail.contrib.settings",
     "wagtail.embeds",
     "wagtail.sites",
@@ -255,6 +256,17 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     "release-due-red-flags": {
         "task": "discussions.tasks.redflags.release_due_red_flags_task",
         "schedule": timedelta(minutes=15),
+    },
+    # Publishes approved pages whose go-live time has come, unpublishes expired ones
+    # (Wagtail's publish_scheduled; guides).
+    "publish-scheduled-pages": {
+        "task": "cop.guides.tasks.publish_scheduled_pages_task",
+        "schedule": timedelta(minutes=5),
+    },
+    # E-mails the moderators the guides due for review, once per guide and period.
+    "remind-guide-reviews": {
+        "task": "cop.guides.tasks.guide_review_reminders_task",
+        "schedule": crontab(hour=7, minute=5),
     },
     # Enqueues the digests of members whose local digest hour has come (discussions).
     "schedule-due-digests": {

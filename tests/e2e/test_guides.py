@@ -22,6 +22,11 @@ PATHS = [
     "/guides/?tag=audit",
     "/privacy/",
     "/law-enforcement-requests/",
+    "/guides/library-management-system-checklist/",
+    "/events/",
+    "/events/privacy-clinic-annual-conference/",
+    "/working-groups/",
+    "/working-groups/vendor-privacy/",
 ]
 
 

@@ -14,6 +14,15 @@ from cop.privacy.services import reference_data_load
 from tests.factories import TotpAuthenticatorFactory, UserFactory
 
 
+@pytest.fixture(autouse=True)
+def _no_shared_pages_from_other_tests() -> None:
+    """Start from an empty cache: a whole page an earlier test let the cache share
+    (cop.core.early_pages) would otherwise answer this test's anonymous requests."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 @pytest.fixture
 def reference(db: Any) -> None:
     """The shipped privacy reference data (criteria, red flags)."""

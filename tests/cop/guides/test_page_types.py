@@ -9,22 +9,28 @@ from wagtail.models import Page
 from wagtail.test.utils import WagtailPageTestCase
 
 from cop.guides.models import (
+    ChecklistPage,
+    EventIndexPage,
     GuideIndexPage,
     GuidePage,
     HomePage,
     StandardPage,
+    WorkingGroupIndexPage,
 )
 from cop.privacy.services import reference_data_load
 
 
 class PageTreeTests(WagtailPageTestCase):
     def test_home_page_children(self) -> None:
-        self.assertAllowedSubpageTypes(HomePage, {GuideIndexPage, StandardPage})
+        self.assertAllowedSubpageTypes(
+            HomePage,
+            {GuideIndexPage, WorkingGroupIndexPage, EventIndexPage, StandardPage},
+        )
         self.assertAllowedParentPageTypes(HomePage, {Page})
 
     def test_guide_index_lives_under_the_home_page_and_holds_guides(self) -> None:
         self.assertAllowedParentPageTypes(GuideIndexPage, {HomePage})
-        self.assertAllowedSubpageTypes(GuideIndexPage, {GuidePage})
+        self.assertAllowedSubpageTypes(GuideIndexPage, {GuidePage, ChecklistPage})
         self.assertCanCreateAt(HomePage, GuideIndexPage)
         self.assertCanNotCreateAt(StandardPage, GuideIndexPage)
         self.assertCanNotCreateAt(GuideIndexPage, GuideIndexPage)

@@ -56,10 +56,13 @@ def test_moderator_may_add_a_guide_under_the_index(
     response = client.get(
         reverse("wagtailadmin_pages:add_subpage", args=[guide_index.pk])
     )
-    # Only one type is allowed under the index: Wagtail goes straight to its form.
-    assert response.status_code == 302
-    assert response["Location"].endswith(f"/guides/guidepage/{guide_index.pk}/")
-    assert client.get(response["Location"]).status_code == 200
+    # Guides and checklists are allowed under the index.
+    assert response.status_code == 200
+    html = response.content.decode()
+    for model in ("guidepage", "checklistpage"):
+        add = f"/admin/pages/add/guides/{model}/{guide_index.pk}/"
+        assert add in html
+        assert client.get(add).status_code == 200
 
 
 def test_moderator_cannot_publish_directly(

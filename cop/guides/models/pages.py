@@ -1,10 +1,4 @@
-"""Wagtail page types curated by moderators: home, guides and standard pages.
-
-The tree is fixed by each type's ``parent_page_types``/``subpage_types``::
-
-    HomePage (one, the site root)
-    ├── GuideIndexPage ── GuidePage
-    └── StandardPage ── StandardPage
+"""The home page, guides and standard pages.
 
 Moderators edit the tree and submit changes to the "Moderator review" workflow, in
 which another moderator approves (:class:`PeerReviewTask`); see the data migration
@@ -32,7 +26,11 @@ from cop.guides.blocks import GuideStreamBlock, StandardStreamBlock
 
 
 class HomePage(Page):
-    """The site root: what cop is, featured guides and the latest public discussions."""
+    """The site root: what cop is, featured guides, upcoming events and what others add.
+
+    Other apps add sections through :mod:`cop.guides.hooks` (the latest public
+    discussions, the latest published disclosure changes).
+    """
 
     intro = models.CharField(max_length=300, blank=True)
     body = RichTextField(
@@ -52,7 +50,12 @@ class HomePage(Page):
     ]
 
     parent_page_types = ["wagtailcore.Page"]
-    subpage_types = ["guides.GuideIndexPage", "guides.StandardPage"]
+    subpage_types = [
+        "guides.GuideIndexPage",
+        "guides.WorkingGroupIndexPage",
+        "guides.EventIndexPage",
+        "guides.StandardPage",
+    ]
     max_count = 1
 
     class Meta:
@@ -73,6 +76,9 @@ class HomePage(Page):
         context: dict[str, Any] = super().get_context(request, *args, **kwargs)
         context["featured_guides"] = selectors.featured_guides(home=self)
         context["home_sections"] = selectors.home_sections()
+        context["upcoming_events"] = selectors.event_list_upcoming(
+            limit=selectors.HOME_EVENTS
+        )
         return context
 
 
@@ -101,7 +107,7 @@ class GuideIndexPage(Page):
     search_fields = [*Page.search_fields, index.SearchField("intro")]
 
     parent_page_types = ["guides.HomePage"]
-    subpage_types = ["guides.GuidePage"]
+    subpage_types = ["guides.GuidePage", "guides.ChecklistPage"]
 
     class Meta:
         verbose_name = _("guide index")
@@ -116,6 +122,7 @@ class GuideIndexPage(Page):
         context["guides"] = selectors.guide_list(index=self, tag=tag)
         context["tags"] = selectors.guide_tags(index=self)
         context["current_tag"] = tag
+        context["checklists"] = [] if tag else selectors.checklist_list(index=self)
         return context
 
 
