@@ -3,6 +3,7 @@
 from discussions.views import (
     composing,
     feeds,
+    latest,
     moderation,
     notifications,
     preferences,
@@ -23,5 +24,6 @@ urlpatterns = [
     *unsubscribe.urlpatterns,
     *redflags.urlpatterns,
     *composing.urlpatterns,
+    *latest.urlpatterns,
     *reading.urlpatterns,
 ]

@@ -328,7 +328,7 @@ print("BENCH-JSON " + json.dumps(out))
 def discover_discussion_targets(
     env: dict[str, str], options: Options, out: Any
 ) -> list[Target]:
-    """Return the discussion targets: a space and a topic page, anonymous and member."""
+    """Return the discussion targets: Latest, a space and a topic page, anonymous and member."""
     script = _DISCUSSION_SCRIPT % {
         "email": DEMO_MEMBER_EMAIL,
         "threads": options.threads,
@@ -358,15 +358,20 @@ def discover_discussion_targets(
         return []
     member = [{"Cookie": f"{found['cookie']}={key}"} for key in found["sessions"]]
     targets = []
-    for page in ("space", "topic"):
+    paths = {
+        "latest": "/discussions/",
+        "space": found["space"],
+        "topic": found["topic"],
+    }
+    for page, page_path in paths.items():
         targets.append(
-            Target(f"{page} (anon)", found[page], goal=DISCUSSION_GOALS["anon"])
+            Target(f"{page} (anon)", page_path, goal=DISCUSSION_GOALS["anon"])
         )
         if member:
             targets.append(
                 Target(
                     f"{page} (member)",
-                    found[page],
+                    page_path,
                     headers=member,
                     goal=DISCUSSION_GOALS["member"],
                 )

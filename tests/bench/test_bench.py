@@ -35,7 +35,7 @@ def test_bench_pages_throughput_ratios(capsys):
     names = [r.name.split(" ")[0] for r in results]
     assert names[:4] == ["baseline", "product", "compare", "api"]
     # The discussion pages are measured once they exist (a 404 is skipped).
-    assert set(names[4:]) <= {"space", "topic"}
+    assert set(names[4:]) <= {"latest", "space", "topic"}
     for result in results:
         assert result.requests > 0, result
         assert result.errors == 0, result.statuses
