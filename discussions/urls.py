@@ -1,6 +1,7 @@
 """URLs of the discussions, mounted at ``/discussions/`` (namespace ``discussions``)."""
 
 from discussions.views import (
+    composer,
     composing,
     feeds,
     latest,
@@ -24,6 +25,7 @@ urlpatterns = [
     *unsubscribe.urlpatterns,
     *redflags.urlpatterns,
     *composing.urlpatterns,
+    *composer.urlpatterns,
     *latest.urlpatterns,
     *reading.urlpatterns,
 ]
