@@ -254,7 +254,7 @@ _ROADMAPS: Final[
             "",
         ),
     ],
-    "brightwell-opac": [
+    "brightwell-catalogue": [
         (
             "Serve cover images from our own servers",
             ["VPD-DSC-02"],
