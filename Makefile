@@ -8,7 +8,10 @@
 #   DATA_COMMANDS=...        manage.py commands that load reference and demo data
 #   DATABASE_URL, REDIS_URL  PostgreSQL and Redis instead of the embedded default
 #   USERS=50 DURATION=60 SCALE=large   `make loadtest`: locust users, seconds, seed scale
+#   BENCH="pages digest"     `make bench`: which benchmarks (pages digest fanout seed)
+#   BENCH_ARGS=... PROFILE_ARGS=...   options of `make bench` pages and `make profile`
 #   FAULTTEST_ARGS=...       `make faulttest`, e.g. FAULTTEST_ARGS="--short --only redis-kill"
+#   FILE=...                 `make restore`: the .cop-backup file to restore
 
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
@@ -29,17 +32,24 @@ USERS ?= 50
 DURATION ?= 60
 SCALE ?= large
 FAULTTEST_ARGS ?=
+# `make bench`: which benchmarks (pages digest fanout seed) and the pages' options.
+BENCH ?= pages
+BENCH_ARGS ?=
+PROFILE_ARGS ?=
 
-.PHONY: help install migrate data run test lint format bench loadtest faulttest
+.PHONY: help install migrate data run test lint format bench profile loadtest faulttest backup restore
 
 help:
 	@echo "make run     install, migrate, load data, start web + worker + beat (PORT=$${PORT:-8000})"
 	@echo "make test    run the whole test suite (PYTEST_ARGS=... for extra pytest arguments)"
 	@echo "make lint    ruff check, ruff format --check and mypy (strict)"
 	@echo "make format  ruff check --fix and ruff format"
-	@echo "make bench   run the benchmarks in tests/bench"
+	@echo "make bench   pages vs. a bare Django hello-world with wrk (BENCH=\"pages digest fanout seed\", BENCH_ARGS=...)"
+	@echo "make profile where the time of one page goes, in-process (PROFILE_ARGS=...)"
 	@echo "make loadtest  locust on gunicorn + PostgreSQL + Redis (USERS=50 DURATION=60 SCALE=large)"
 	@echo "make faulttest the platform under failing Redis, PostgreSQL, workers and SMTP"
+	@echo "make backup  write an encrypted backup into COP_BACKUP_DIR (needs COP_BACKUP_KEY)"
+	@echo "make restore FILE=...  restore a backup and replay later erasures (asks first)"
 
 $(BIN)/python:
 	@$(PYTHON) -m venv $(VENV) || { \
@@ -85,12 +95,29 @@ format: install
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
+# pages: tests.bench (wrk against gunicorn on PostgreSQL + Redis, see README); digest
+# and fanout: tests.bench.digest and tests.bench.reply_fanout; seed: the large seed's
+# targets. wrk is installed with apt-get when it is missing.
 bench: install
-	@if ls tests/bench/test_*.py >/dev/null 2>&1; then \
-	  $(BIN)/pytest tests/bench $(PYTEST_ARGS); \
-	else \
-	  echo "No benchmarks in tests/bench yet."; \
-	fi
+	@set -e; for scenario in $(BENCH); do case $$scenario in \
+	  pages) \
+	    if ! command -v wrk >/dev/null; then \
+	      if command -v apt-get >/dev/null; then \
+	        echo "make bench: installing wrk (apt-get install wrk)"; \
+	        apt-get install -y -q wrk || { echo "make bench: could not install wrk; run: sudo apt-get install wrk" >&2; exit 1; }; \
+	      else \
+	        echo "make bench: wrk is missing and apt-get is unavailable; install wrk (https://github.com/wg/wrk) and run again" >&2; exit 1; \
+	      fi; \
+	    fi; \
+	    $(BIN)/python -m tests.bench $(BENCH_ARGS);; \
+	  digest) $(BIN)/python -m tests.bench.digest;; \
+	  fanout) $(BIN)/python -m tests.bench.reply_fanout;; \
+	  seed) $(BIN)/pytest tests/bench/test_seeding_large.py $(PYTEST_ARGS);; \
+	  *) echo "make bench: unknown benchmark '$$scenario' (pages digest fanout seed)" >&2; exit 2;; \
+	esac; done
+
+profile: install
+	$(BIN)/python -m tests.bench.profile $(PROFILE_ARGS)
 
 # Both need PostgreSQL on 127.0.0.1:5432 (COP_OPS_POSTGRES_URL) and redis-server; they
 # create and drop their own database and start their own Redis on a free port.
@@ -99,3 +126,10 @@ loadtest: install
 
 faulttest: install
 	$(BIN)/python -m tests.ops.faulttest $(FAULTTEST_ARGS)
+
+backup: install
+	$(MANAGE) backup
+
+restore: install
+	@test -n "$(FILE)" || { echo "Usage: make restore FILE=path/to/cop-backup-....cop-backup" >&2; exit 2; }
+	$(MANAGE) restore "$(FILE)"

@@ -29,6 +29,7 @@ urlpatterns = [
     path("members/", include("cop.members.urls")),
     path("criteria/", include("cop.privacy.urls")),
     path("vendors/", include("vendors.urls")),
+    path("priorities/", include("vendors.urls_priorities")),
     path("discussions/", include("discussions.urls")),
     path("api/v1/", include("vendors.api.urls")),
     path("admin/", include(wagtailadmin_urls)),

@@ -50,7 +50,7 @@ from django.core.cache import BaseCache, caches
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 
-from cop.core.pagecache import shareable
+from cop.core.pagecache import mark_shared, note_versions, shareable
 
 __all__ = [
     "CACHE_HEADER",
@@ -105,10 +105,14 @@ def _in_fallback(cache: BaseCache) -> bool:
     return down_until > time.monotonic()
 
 
-def scope_versions(scopes: Sequence[str]) -> list[str]:
+def scope_versions(
+    scopes: Sequence[str], *, request: HttpRequest | None = None
+) -> list[str]:
     """Return the current version token of each scope, creating missing ones.
 
-    Raises whatever the cache backend raises; callers guard.
+    ``request``: the anonymous request whose whole page is keyed on them (see
+    :func:`cop.core.pagecache.note_versions`). Raises whatever the cache backend
+    raises; callers guard.
     """
     cache = _cache()
     keys = [f"{_VERSION_PREFIX}{scope}" for scope in scopes]
@@ -119,7 +123,10 @@ def scope_versions(scopes: Sequence[str]) -> list[str]:
             cache.add(key, _token(), None)
         found.update(cache.get_many(missing))
     # A key still missing (a cache that stores nothing) gets a fresh token: a miss.
-    return [str(found.get(key) or _token()) for key in keys]
+    tokens = [str(found.get(key) or _token()) for key in keys]
+    if request is not None:
+        note_versions(request, keys, tokens)
+    return tokens
 
 
 def _cacheable_request(request: HttpRequest) -> str | None:
@@ -184,12 +191,16 @@ def cached_for_anonymous(
             key = None
             cache = _cache()
             try:
-                versions = scope_versions(list(scopes(request, *args, **kwargs)))
+                versions = scope_versions(
+                    list(scopes(request, *args, **kwargs)), request=request
+                )
                 if not _in_fallback(cache):
                     key = _page_key(request, page, versions)
                     stored = cache.get(key)
                     if stored is not None:
-                        return _thaw(stored)
+                        hit = _thaw(stored)
+                        mark_shared(hit)
+                        return hit
             except Exception:  # the cache is down: render uncached, never a 500
                 logger.warning("discussion page cache unavailable", exc_info=True)
                 key = None
@@ -204,6 +215,7 @@ def cached_for_anonymous(
                 try:
                     cache.set(key, _freeze(response), PAGE_TIMEOUT)
                     response[CACHE_HEADER] = "miss"
+                    mark_shared(response)
                 except Exception:
                     logger.warning("discussion page cache unavailable", exc_info=True)
             return response

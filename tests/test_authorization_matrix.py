@@ -207,6 +207,20 @@ EXPECTED: dict[str, Any] = {
     "vendors:disclosure_edit": row(anonymous=LOGIN, others=NOT_FOUND),
     "vendors:disclosure_submit": row(anonymous=LOGIN, others=NOT_FOUND),
     "vendors:disclosure_review": row(anonymous=LOGIN, others=NOT_FOUND),
+    # libraries' priorities: set by library workers, a vendor's dashboard for its
+    # representatives and moderators, aggregates for everyone
+    "vendors:product_priorities": row(anonymous=LOGIN, others=NOT_FOUND),
+    "vendors:signals_dashboard": row(
+        anonymous=LOGIN,
+        vendor_rep_a=OK,
+        moderator=OK,
+        admin=OK,
+        others=NOT_FOUND,
+    ),
+    "priorities:community": PUBLIC,
+    "priorities:type_edit": row(anonymous=LOGIN, library_worker=OK, others=FORBIDDEN),
+    "api:product_priorities": PUBLIC,
+    "api:priority_types": PUBLIC,
     "vendors:compare_csv": row(others="status 400"),  # no products chosen
     "vendors:compare_json": row(others="status 400"),  # no products chosen
     # the read-only public API
@@ -443,6 +457,11 @@ def url_kwargs(world: dict[str, Any]) -> dict[str, dict[str, dict[str, Any]]]:
         "media": {"": {"path": "original_images/missing.png"}},
         "vendors:vendor_detail": {"": {"vendor_slug": a.slug}},
         "vendors:disclosure_edit": {"": {"product_id": 987654}},
+        "vendors:product_priorities": {
+            "": {"vendor_slug": a.slug, "product_slug": "no-such-product"}
+        },
+        "vendors:signals_dashboard": {"": {"vendor_slug": a.slug}},
+        "priorities:type_edit": {"": {"product_type": "lms"}},
         "vendors:disclosure_submit": {"": {"product_id": 987654}},
         "vendors:disclosure_review": {"": {"disclosure_id": 987654}},
         "api:vendor_detail": {"": {"vendor_slug": a.slug}},

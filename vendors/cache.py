@@ -144,6 +144,7 @@ def anonymous_page(
         versions = pagecache.scope_versions(
             [*scopes, REFERENCE_SCOPE],
             extra_keys=_related_version_keys() if related else (),
+            request=request,
         )
         key = pagecache.page_key(request, versions, *_context_parts(), *parts)
     except Exception:  # the cache is down: render uncached, never a 500

@@ -30,6 +30,7 @@ from vendors.forms_editor_support import (
     detail_value,
 )
 from vendors.models import AnswerStatus, Configurability, DocumentType, EvidenceBasis
+from vendors.validation import evidence_pdf_error
 
 __all__ = ["BLANK_ENTRIES", "AnswerForm", "apply_service_errors"]
 
@@ -80,6 +81,17 @@ class AnswerForm(forms.Form):
         required=False,
         max_length=500,
         assume_scheme="https",
+    )
+    evidence_file = forms.FileField(
+        label=gettext_lazy("Or attach a PDF"),
+        required=False,
+        help_text=gettext_lazy(
+            "A PDF document of at most 10 MB, shown with the answer."
+        ),
+        widget=forms.FileInput(attrs={"accept": "application/pdf,.pdf"}),
+    )
+    evidence_file_clear = forms.BooleanField(
+        label=gettext_lazy("Remove the attached PDF"), required=False
     )
     evidence_type = forms.ChoiceField(
         label=gettext_lazy("Kind of document"),
@@ -290,28 +302,49 @@ class AnswerForm(forms.Form):
             "evidence": self._evidence(),
         }
 
+    def clean_evidence_file(self) -> Any:
+        upload = self.cleaned_data.get("evidence_file")
+        if upload and (message := evidence_pdf_error(upload)):
+            raise forms.ValidationError(message)
+        return upload
+
+    @property
+    def current_document(self) -> Any:
+        """Return the document attached to the first evidence item, or None."""
+        evidence = list(self.answer.evidence.all())[:1] if self.answer else []
+        return evidence[0].document if evidence and evidence[0].document_id else None
+
     def _evidence(self) -> list[dict[str, Any]]:
         data = self.cleaned_data
-        kept = list(self.answer.evidence.all())[1:] if self.answer is not None else []
+        evidence = list(self.answer.evidence.all()) if self.answer is not None else []
+        kept = evidence[1:]
+        current = evidence[0] if evidence else None
+        document_id = None if current is None else current.document_id
+        if data.get("evidence_file_clear"):
+            document_id = None
+        upload = data.get("evidence_file")
         first = []
-        if data.get("evidence_url") or data.get("evidence_excerpt"):
+        if (
+            data.get("evidence_url")
+            or data.get("evidence_excerpt")
+            or upload
+            or document_id
+        ):
             first = [
                 {
                     "url": data.get("evidence_url") or "",
-                    "document_id": None,
+                    "document_id": None if upload else document_id,
                     "document_type": data.get("evidence_type") or DocumentType.OTHER,
                     "excerpt": (data.get("evidence_excerpt") or "").strip(),
-                    "section": "",
-                    "retrieved_on": None,
+                    # Keep what the form does not show.
+                    "section": current.section if current is not None else "",
+                    "retrieved_on": current.retrieved_on
+                    if current is not None
+                    else None,
                 }
             ]
-            current = self.answer.evidence.all()[:1] if self.answer is not None else []
-            for item in current:  # keep what the form does not show
-                first[0].update(
-                    document_id=item.document_id,
-                    section=item.section,
-                    retrieved_on=item.retrieved_on,
-                )
+            if upload:
+                first[0]["upload"] = upload
         return first + [
             {
                 "url": e.url,

@@ -122,7 +122,7 @@ def apply_service_errors(
             continue
         name = match["field"]
         if name.startswith("evidence"):
-            name = "evidence_url"
+            name = "evidence_file" if name.endswith(".upload") else "evidence_url"
         elif name not in form.fields:
             name = ""  # e.g. a table's value: about the whole answer
         for message in messages:

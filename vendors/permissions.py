@@ -8,6 +8,9 @@ Built on :mod:`cop.members.permissions` (roles, MFA). Rules:
 - Moderators review disclosures (approve/reject in the workflow) and may publish.
 - Everybody else reads published versions only (see ``vendors.selectors``).
 - Accessors raise ``Http404`` for missing and forbidden alike.
+- Libraries' priorities are set by verified library workers, for a library they
+  belong to; nobody sees who set them (not even moderators): everyone else reads
+  aggregates. A vendor's dashboard of them is for its representatives and moderators.
 
 Also home of the Wagtail permission policies and of :class:`AdminAccessBackend`,
 which grants ``wagtailadmin.access_admin`` to representatives and moderators.
@@ -22,9 +25,10 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 from wagtail.permission_policies.base import BasePermissionPolicy
 
-from cop.members.models import Organisation
+from cop.members.models import Membership, Organisation
 from cop.members.permissions import (
     MODERATORS_GROUP,
+    is_library_worker,
     is_moderator,
     is_verified_vendor_rep,
     represented_vendor_ids,
@@ -35,8 +39,10 @@ __all__ = [
     "AdminAccessBackend",
     "access_disclosure_for_edit",
     "access_disclosure_for_review",
+    "access_priority_organisation",
     "access_product_for_edit",
     "access_roadmap_item_for_edit",
+    "access_vendor_signals",
     "can_access_vendor_admin",
     "can_change_disclosure_settings",
     "can_edit_disclosure",
@@ -44,8 +50,12 @@ __all__ = [
     "can_manage_products",
     "can_manage_roadmap",
     "can_review_disclosure",
+    "can_set_priorities",
+    "can_view_vendor_signals",
     "editable_products_q",
     "is_moderator",
+    "priority_organisations",
+    "signal_vendors",
 ]
 
 
@@ -100,7 +110,62 @@ def can_change_disclosure_settings(user: Any) -> bool:
     return is_moderator(user)
 
 
+def can_set_priorities(user: Any) -> bool:
+    """Return whether ``user`` may set a library's priorities (verified library workers)."""
+    return is_library_worker(user)
+
+
+def priority_organisations(user: Any) -> list[Organisation]:
+    """Return the libraries ``user`` may set priorities for (verified memberships)."""
+    if not can_set_priorities(user):
+        return []
+    return list(
+        Organisation.objects.filter(
+            kind=Organisation.Kind.LIBRARY,
+            memberships__user_id=user.pk,
+            memberships__status=Membership.Status.VERIFIED,
+        ).order_by("name")
+    )
+
+
+def can_view_vendor_signals(user: Any, vendor: Organisation) -> bool:
+    """Return whether ``user`` may see ``vendor``'s dashboard of community signals.
+
+    Its verified representatives and moderators; the figures are aggregates either way.
+    """
+    return is_moderator(user) or is_verified_vendor_rep(user, vendor.pk)
+
+
+def signal_vendors(user: Any) -> list[Organisation]:
+    """Return the vendors whose dashboard ``user`` may open from the vendor tools."""
+    return list(
+        Organisation.objects.filter(
+            pk__in=sorted(represented_vendor_ids(user)),
+            kind=Organisation.Kind.VENDOR,
+        ).order_by("name")
+    )
+
+
 # ----------------------------------------------------------------- accessors
+
+
+def access_priority_organisation(user: Any, organisation_id: Any) -> Organisation:
+    """Return library ``organisation_id`` if ``user`` may set its priorities, else 404."""
+    pk = _int_or_none(organisation_id)
+    for organisation in priority_organisations(user):
+        if organisation.pk == pk:
+            return organisation
+    raise Http404
+
+
+def access_vendor_signals(user: Any, vendor_slug: str) -> Organisation:
+    """Return vendor ``vendor_slug`` if ``user`` may see its dashboard, else ``Http404``."""
+    vendor = Organisation.objects.filter(
+        slug=vendor_slug, kind=Organisation.Kind.VENDOR
+    ).first()
+    if vendor is None or not can_view_vendor_signals(user, vendor):
+        raise Http404
+    return vendor
 
 
 def access_product_for_edit(user: Any, product_id: int) -> Product:

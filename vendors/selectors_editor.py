@@ -13,10 +13,11 @@ from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import QuerySet
+from django.utils import timezone
 from wagtail.models import Revision, TaskState, WorkflowState
 
 from vendors import permissions
-from vendors.models import Disclosure, Product, RoadmapItem
+from vendors.models import Disclosure, DisclosureVersion, Product, RoadmapItem
 from vendors.selectors import disclosure_version_latest
 from vendors.services.changelog import (
     AnswerChange,
@@ -94,6 +95,31 @@ def draft_review(*, product: Product, draft: Disclosure | None) -> DraftReview:
         changes=changes,
         summary=changelog_summary(changes),
         published_number=published.number if published else None,
+    )
+
+
+def draft_preview_version(
+    *, product: Product, draft: Disclosure | None
+) -> DisclosureVersion:
+    """Return ``draft`` as an unsaved version numbered after the published one.
+
+    What the product page would show once a moderator approves the draft; never saved.
+    """
+    published = disclosure_version_latest(product=product)
+    if draft is None:
+        answers: dict[str, Any] = {}
+        scales: dict[str, Any] = {}
+        coverage: dict[str, int] = {}
+    else:
+        snapshot = disclosure_snapshot(disclosure=draft)
+        answers, scales, coverage = snapshot.answers, snapshot.scales, snapshot.coverage
+    return DisclosureVersion(
+        product=product,
+        number=(published.number if published else 0) + 1,
+        published_at=timezone.now(),
+        answers=answers,
+        scales=scales,
+        coverage=coverage,
     )
 
 

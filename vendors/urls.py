@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from vendors import views, views_editor
+from vendors import views, views_editor, views_priorities, views_spreadsheet
 
 app_name = "vendors"
 
@@ -17,9 +17,34 @@ urlpatterns = [
         name="disclosure_edit",
     ),
     path(
+        "tools/products/<int:product_id>/disclosure/preview/",
+        views_editor.disclosure_preview,
+        name="disclosure_preview",
+    ),
+    path(
         "tools/products/<int:product_id>/disclosure/submit/",
         views_editor.disclosure_submit,
         name="disclosure_submit",
+    ),
+    path(
+        "tools/signals/<slug:vendor_slug>/",
+        views_priorities.vendor_dashboard,
+        name="signals_dashboard",
+    ),
+    path(
+        "tools/products/<int:product_id>/disclosure.<str:fmt>",
+        views_spreadsheet.disclosure_download,
+        name="disclosure_download",
+    ),
+    path(
+        "tools/products/<int:product_id>/disclosure/import/",
+        views_spreadsheet.disclosure_upload,
+        name="disclosure_upload",
+    ),
+    path(
+        "tools/templates/<slug:product_type>.<str:fmt>",
+        views_spreadsheet.template_download,
+        name="template_download",
     ),
     path(
         "tools/review/<int:disclosure_id>/",
@@ -33,6 +58,11 @@ urlpatterns = [
         "<slug:vendor_slug>/<slug:product_slug>/",
         views.product_detail,
         name="product_detail",
+    ),
+    path(
+        "<slug:vendor_slug>/<slug:product_slug>/priorities/",
+        views_priorities.product_priorities,
+        name="product_priorities",
     ),
     path(
         "<slug:vendor_slug>/<slug:product_slug>/changes/",

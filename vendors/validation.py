@@ -251,13 +251,38 @@ def answer_errors(
     return errors
 
 
+def evidence_pdf_error(upload: Any) -> str | None:
+    """Return why ``upload`` cannot be evidence (PDF only, size-limited), or None."""
+    from cop.guides.documents import content_matches_extension, max_document_bytes
+
+    name = str(getattr(upload, "name", ""))
+    if not name.lower().endswith(".pdf"):
+        return _("Attach a PDF file (“%(name)s” is not one).") % {"name": name}
+    limit = max_document_bytes()
+    if upload.size > limit:
+        return _("“%(name)s” is larger than %(mb)s MB.") % {
+            "name": name,
+            "mb": limit // (1024 * 1024),
+        }
+    if not content_matches_extension(upload, "pdf"):
+        return _("“%(name)s” is not a real PDF: its content does not start as one.") % {
+            "name": name
+        }
+    return None
+
+
 def evidence_errors(*, data: Mapping[str, Any], today: dt.date | None = None) -> Errors:
     """Return ``{field: [messages]}`` for one evidence item (empty when valid)."""
     errors: Errors = {}
     url = (data.get("url") or "").strip()
     if msg := url_error(url):
         errors["url"] = [msg]
-    if not url and not data.get("document") and not data.get("document_id"):
+    if (
+        not url
+        and not data.get("document")
+        and not data.get("document_id")
+        and not data.get("upload")
+    ):
         errors.setdefault("url", []).append(_("Give a link or attach a document."))
     if msg := future_date_error(data.get("retrieved_on"), today=today):
         errors["retrieved_on"] = [msg]

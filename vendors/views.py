@@ -19,6 +19,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.views.decorators.http import require_safe
 
 from vendors import cache, exports, hooks, permissions
+from vendors import selectors_priorities as signals
 from vendors import selectors_public as public
 from vendors.forms_compare import CompareParams, compare_params
 from vendors.models import Product
@@ -103,6 +104,8 @@ def product_detail(
                 "related": hooks.related_content_for(
                     product=product, viewer=request.user
                 ),
+                "priority_panel": signals.product_priority_panel(product=product),
+                "can_set_priorities": permissions.can_set_priorities(request.user),
             },
         )
 

@@ -22,10 +22,12 @@ from django.views.decorators.http import require_http_methods
 
 from vendors import cache, permissions, selectors, services
 from vendors import selectors_editor as editor
+from vendors import selectors_public as public
 from vendors.forms_editor import AnswerForm, apply_service_errors
 from vendors.forms_review import ReviewForm
 from vendors.models import Disclosure, Product
 from vendors.services.snapshots import applicable_criteria
+from vendors.views_spreadsheet import ImportForm
 
 
 def _editor_url(product: Product) -> str:
@@ -43,6 +45,8 @@ def workspace(request: HttpRequest) -> HttpResponse:
         {
             "products": selectors.products_for_editor(viewer=request.user),
             "awaiting": editor.disclosures_awaiting_review(viewer=request.user),
+            "signal_vendors": permissions.signal_vendors(request.user),
+            "product_types": Product.ProductType.choices,
         },
     )
 
@@ -51,9 +55,11 @@ def _answer_forms(
     request: HttpRequest, product: Product, draft: Disclosure | None
 ) -> list[AnswerForm]:
     answers = {a.criterion_id: a for a in draft.answers.all()} if draft else {}
-    data = request.POST if request.method == "POST" else None
+    data, files = (
+        (request.POST, request.FILES) if request.method == "POST" else (None, None)
+    )
     return [
-        AnswerForm(data, criterion=c, answer=answers.get(c.pk))
+        AnswerForm(data, files, criterion=c, answer=answers.get(c.pk))
         for c in applicable_criteria(product=product)
     ]
 
@@ -89,6 +95,10 @@ def disclosure_edit(request: HttpRequest, product_id: int) -> HttpResponse:
             if all(valid):
                 messages.success(request, _("Draft saved."))
                 return redirect(_editor_url(product))
+        if request.FILES:
+            problems.append(
+                _("Files are not kept when nothing is saved: choose them again.")
+            )
         invalid = sum(1 for f in forms if f.errors)
         problems.insert(
             0,
@@ -110,6 +120,7 @@ def disclosure_edit(request: HttpRequest, product_id: int) -> HttpResponse:
             "groups": _grouped(forms),
             "review": _review(product, disclosure, draft),
             "problems": problems,
+            "import_form": ImportForm(),
         },
     )
 
@@ -157,6 +168,28 @@ def _grouped(forms: list[AnswerForm]) -> list[dict[str, Any]]:
         groups[-1]["forms"].append(form)
         groups[-1]["errors"] += 1 if form.is_bound and form.errors else 0
     return groups
+
+
+@login_required
+@require_http_methods(["GET", "HEAD"])
+def disclosure_preview(request: HttpRequest, product_id: int) -> HttpResponse:
+    """Show the draft as the public product page would show it once approved."""
+    product = permissions.access_product_for_edit(request.user, product_id)
+    disclosure = editor.disclosure_for_product(product=product)
+    draft = editor.disclosure_draft(disclosure=disclosure)
+    preview = editor.draft_preview_version(product=product, draft=draft)
+    response = render(
+        request,
+        "vendors/disclosure_preview.html",
+        {
+            "product": product,
+            "page": public.product_page(product=product, preview=preview),
+            "review": _review(product, disclosure, draft),
+            "criteria_url": reverse("privacy:criterion_list"),
+        },
+    )
+    response["X-Robots-Tag"] = "noindex"
+    return response
 
 
 @login_required

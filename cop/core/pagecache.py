@@ -13,7 +13,7 @@ Building blocks for an app's page cache (see :mod:`vendors.cache`):
   request may share a page (no cookie but CSRF's, anonymous, GET/HEAD, no htmx);
   :func:`page_get` / :func:`page_store` keep such responses, and only when
   :func:`shareable` (200, no cookie set, no CSRF token rendered, session untouched).
-- **Large contents are also kept in the process** (:class:`_LocalCopies`), under
+- **Large contents are also kept in the process** (:class:`LocalCopies`), under
   the same versioned key: a hit then costs one round trip, for the versions.
 - **Never a 500 because of the cache.** Every cache call is guarded; when the cache
   raises, or :class:`cop.core.cache.ResilientRedisCache` answers from its
@@ -49,6 +49,9 @@ _CONTENT_PREFIX: Final = "pc:c:"
 _KEPT_HEADERS: Final = ("Content-Type", "Content-Language", "Last-Modified", "ETag")
 _UNSHAREABLE: Final = ("private", "no-store", "no-cache")
 _SAFE_METHODS: Final = frozenset({"GET", "HEAD"})
+#: Request and response attributes read by :mod:`cop.core.early_pages`.
+NOTED_VERSIONS: Final = "_cop_shared_versions"
+SHARED_PAGE: Final = "_cop_shared_page"
 
 
 class CacheUnavailableError(Exception):
@@ -67,14 +70,37 @@ def _checked_cache() -> BaseCache:
     return cache
 
 
+def note_versions(
+    request: HttpRequest, keys: Sequence[str], tokens: Sequence[str]
+) -> None:
+    """Record on ``request`` that its shared page is keyed on these version tokens.
+
+    :mod:`cop.core.early_pages` keeps the page with them, to answer the next
+    cookieless reader before most of the middleware while they stay current.
+    """
+    noted: dict[str, str] = getattr(request, NOTED_VERSIONS, None) or {}
+    noted.update(zip(keys, tokens, strict=True))
+    setattr(request, NOTED_VERSIONS, noted)
+
+
+def mark_shared(response: HttpResponseBase) -> None:
+    """Mark ``response`` as a page stored for (or served to) every anonymous reader."""
+    setattr(response, SHARED_PAGE, True)
+
+
 def scope_versions(
-    scopes: Sequence[str], *, extra_keys: Sequence[str] = ()
+    scopes: Sequence[str],
+    *,
+    extra_keys: Sequence[str] = (),
+    request: HttpRequest | None = None,
 ) -> list[str]:
     """Return the version token of each scope, creating missing ones, in one round trip.
 
     ``extra_keys`` are full cache keys of other caches' version tokens (random
     tokens replaced on change, like these); they are read, or created, alike.
-    Raises :class:`CacheUnavailableError` or whatever the backend raises; callers guard.
+    ``request``: the anonymous request whose whole page is keyed on them
+    (:func:`note_versions`). Raises :class:`CacheUnavailableError` or whatever the
+    backend raises; callers guard.
     """
     cache = _checked_cache()
     keys = [_VERSION_PREFIX + scope for scope in scopes] + list(extra_keys)
@@ -85,7 +111,10 @@ def scope_versions(
             cache.add(key, secrets.token_hex(8), None)
         found.update(cache.get_many(missing))
     # A key still missing (a cache that stores nothing) gets a fresh token: a miss.
-    return [str(found.get(key) or secrets.token_hex(8)) for key in keys]
+    tokens = [str(found.get(key) or secrets.token_hex(8)) for key in keys]
+    if request is not None:
+        note_versions(request, keys, tokens)
+    return tokens
 
 
 def scopes_bump(scopes: Iterable[str]) -> None:
@@ -107,7 +136,7 @@ def scopes_bump(scopes: Iterable[str]) -> None:
     transaction.on_commit(bump)
 
 
-class _LocalCopies:
+class LocalCopies:
     """The most recently used cached contents, kept in this process too.
 
     A content key names its versions, so a local copy under the same key is the
@@ -144,7 +173,7 @@ class _LocalCopies:
 
 #: Bytes of cached pages and fragments each process keeps locally.
 LOCAL_MAX_BYTES: Final = 16 * 1024 * 1024
-_local = _LocalCopies(LOCAL_MAX_BYTES)
+_local = LocalCopies(LOCAL_MAX_BYTES)
 
 
 def _size(value: Any) -> int:
@@ -239,6 +268,7 @@ def page_get(key: str) -> HttpResponse | None:
     for header, value in stored["headers"]:
         response[header] = value
     response[CACHE_HEADER] = "hit"
+    mark_shared(response)
     return response
 
 
@@ -275,3 +305,4 @@ def page_store(
         return
     _local.put(key, frozen, _size(frozen))
     response[CACHE_HEADER] = "miss"
+    mark_shared(response)

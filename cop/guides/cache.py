@@ -53,7 +53,9 @@ def serve_home_page(
         return render()
     try:
         versions = pagecache.scope_versions(
-            [PAGES_SCOPE], extra_keys=[key() for _name, key in home_content_versions]
+            [PAGES_SCOPE],
+            extra_keys=[key() for _name, key in home_content_versions],
+            request=request,
         )
     except Exception:
         logger.warning("home page cache unavailable", exc_info=True)

@@ -438,7 +438,11 @@ def can_suspend(user: Any, target: Any) -> bool:
     if target.is_superuser:
         return False
     # Checked without the "active" shortcut: a suspended moderator is still one.
-    if target.groups.filter(name=MODERATORS_GROUP).exists():
+    # Lists annotate ``in_moderators_group`` so a row costs no query.
+    in_group = getattr(target, "in_moderators_group", None)
+    if in_group is None:
+        in_group = target.groups.filter(name=MODERATORS_GROUP).exists()
+    if in_group:
         return is_site_admin(user)
     return True
 

@@ -127,8 +127,13 @@ def member_list_for_moderation(*, viewer: Any, model: Any = None) -> QuerySet[An
     open_suspensions = Suspension.objects.filter(
         user_id=OuterRef("pk"), ended_at__isnull=True
     )
+    moderators = user_model.groups.through.objects.filter(
+        user_id=OuterRef("pk"), group__name=permissions.MODERATORS_GROUP
+    )
     return user_model.objects.annotate(
-        has_mfa=Exists(factors), is_suspended=Exists(open_suspensions)
+        has_mfa=Exists(factors),
+        is_suspended=Exists(open_suspensions),
+        in_moderators_group=Exists(moderators),
     ).order_by("email")
 
 

@@ -18,6 +18,7 @@ from wagtail import hooks
 from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.panels import FieldPanel, ObjectList
+from wagtail.admin.ui.menus import MenuItem as ListingMenuItem
 from wagtail.admin.ui.tables import BooleanColumn, Column
 from wagtail.admin.views.generic import IndexView
 from wagtail.admin.viewsets.base import ViewSet, ViewSetGroup
@@ -206,7 +207,7 @@ class MemberIndexView(IndexView):
         buttons = list(super().get_list_more_buttons(instance))
         if permissions.can_suspend(self.request.user, instance):
             buttons.append(
-                MenuItem(
+                ListingMenuItem(
                     str(_("Reinstate") if instance.is_suspended else _("Suspend")),
                     url=reverse("community:member_suspension", args=[instance.pk]),
                     icon_name="lock",
@@ -215,7 +216,7 @@ class MemberIndexView(IndexView):
             )
         if privacy_permissions.can_erase_members(self.request.user):
             buttons.append(
-                MenuItem(
+                ListingMenuItem(
                     str(_("Erase on request")),
                     url=reverse("member_erase", args=[instance.pk]),
                     icon_name="bin",
@@ -234,7 +235,9 @@ class MemberViewSet(ModelViewSet):
     index_view_class = MemberIndexView
     filterset_class = MemberFilterSet
     list_display = [
-        Column("display_name", label=_("Display name")),
+        # A plain field name: Wagtail makes the first column the title column, which
+        # carries each row's buttons (suspend, erase on request).
+        "display_name",
         "email",
         OrganisationsColumn("organisations", label=_("Verified organisations")),
         BooleanColumn("has_mfa", label=_("2FA")),

@@ -103,3 +103,7 @@ class PrivacyReferenceGroup(ModelViewSetGroup):
 @hooks.register("register_admin_viewset")
 def register_privacy_reference_viewsets() -> ModelViewSetGroup:
     return PrivacyReferenceGroup()
+
+
+# Deleting accounts in the admin leads to the erasure (registers itself on import).
+from cop.privacy import wagtail_hooks_erasure  # noqa: E402, F401

@@ -83,6 +83,9 @@ MIDDLEWARE = [
     # Before WhiteNoise, so that static files carry the policy too (an SVG is a document).
     "cop.core.middleware.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Cookieless readers get shared pages here, before session, auth and messages
+    # (cop.core.early_pages): only pages an app's cache shared, only while current.
+    "cop.core.early_pages.EarlyPageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -230,6 +233,12 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     "clear-expired-sessions": {
         "task": "cop.core.tasks.clear_expired_sessions_task",
         "schedule": crontab(hour=3, minute=17),
+    },
+    # An encrypted backup of the database and media, keeping COP_BACKUP_KEEP of them
+    # (privacy; skipped with a warning where COP_BACKUP_KEY is not set).
+    "backup-nightly": {
+        "task": "cop.privacy.tasks.backup_create_task",
+        "schedule": crontab(hour=2, minute=23),
     },
     # Deletes, in batches, what COP_RETENTION_DAYS no longer allows (privacy).
     "enforce-retention": {
@@ -573,3 +582,21 @@ COP_RETENTION_DAYS = {
     key: env.int(f"COP_RETENTION_{key.upper()}_DAYS", default=days)
     for key, days in _RETENTION_DEFAULT_DAYS.items()
 }
+
+# Community counts (priorities, red flags, response times) are shown only when a cell
+# holds at least this many distinct organisations (cop.privacy.aggregates).
+COP_PRIVACY_K = env.int("COP_PRIVACY_K", default=5)
+# ---------------------------------------------------------------- privacy: backups
+# `manage.py backup` and the nightly beat job write AES-256-GCM encrypted backups into
+# COP_BACKUP_DIR and keep the newest COP_BACKUP_KEEP; without COP_BACKUP_KEY (make one
+# with `manage.py backup --generate-key`) the nightly job does nothing. Keep the key
+# and the erasure ledger apart from the backups: `manage.py restore` replays the
+# ledger's erasures so that a restore never brings an erased member back.
+COP_BACKUP_KEY = env("COP_BACKUP_KEY", default="")
+COP_BACKUP_DIR = Path(env("COP_BACKUP_DIR", default=str(VAR_DIR / "backups")))
+COP_BACKUP_KEEP = int(
+    positive_number("COP_BACKUP_KEEP", env("COP_BACKUP_KEEP", default="14"))
+)
+COP_ERASURE_LEDGER = Path(
+    env("COP_ERASURE_LEDGER", default=str(VAR_DIR / "erasure-ledger.jsonl"))
+)

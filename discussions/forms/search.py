@@ -18,7 +18,7 @@ class SearchForm(AccessibleFormMixin, forms.Form):
     """Parses ``?q=&space=&kind=``; the spaces offered are the viewer's readable ones."""
 
     q = forms.CharField(
-        label=_("Search the discussions"),
+        label=_("Search guides and discussions"),
         required=False,
         strip=True,
         widget=forms.SearchInput,

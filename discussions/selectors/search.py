@@ -1,17 +1,22 @@
 """Search over the topics and posts a viewer may see.
 
-Uses Wagtail's search framework (``get_search_backend()``: PostgreSQL full text on
-PostgreSQL, SQLite FTS5 or the plain database fallback elsewhere). ``Topic`` and
-``Post`` are ``index.Indexed`` models, so Wagtail's signal handlers index them on
-every save; rows written without ``save()`` (``bulk_create``, ``update()``) need
-``manage.py update_index``.
+On PostgreSQL, :mod:`discussions.selectors.fulltext` searches stored, GIN-indexed
+``tsvector`` documents with the visibility rule in the same SQL: one statement gives
+a ranked page of topics and the exact number of matching topics.
 
-The backends only accept filters on declared ``FilterField``s, so the visibility
-rules cannot go into the searched queryset. Instead each model is searched for its
-best ``SEARCH_CANDIDATES`` matches (ids only) and the ids are intersected with
-``permissions.visible_topic_q`` / ``visible_post_q`` in one ordinary query: exactly
-the rules of every other list. A post's text counts for its topic: a topic matches
-when its title does or when one of its posts the viewer may read does.
+Elsewhere (the embedded SQLite default) it uses Wagtail's search framework
+(``get_search_backend()``: SQLite FTS5 or the plain database fallback). ``Topic``
+and ``Post`` are ``index.Indexed`` models, so Wagtail's signal handlers index them
+on every save; rows written without ``save()`` (``bulk_create``, ``update()``) need
+``manage.py update_index``. The backends only accept filters on declared
+``FilterField``s, so the visibility rules cannot go into the searched queryset:
+every match of each model is fetched (ids only) and intersected with
+``permissions.visible_topic_q`` / ``visible_post_q`` in one ordinary query, exactly
+the rules of every other list. That is linear in the number of matches, which the
+small sites the embedded database is for can afford.
+
+Either way a post's text counts for its topic: a topic matches when its title does
+or when one of its posts the viewer may read does.
 """
 
 from __future__ import annotations
@@ -22,7 +27,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from django.core.paginator import Page, Paginator
-from django.db import DatabaseError, transaction
+from django.db import DatabaseError, connection, transaction
 from django.db.models import Q
 from django.utils.html import strip_tags
 from django.utils.translation import gettext as _
@@ -59,9 +64,6 @@ __all__ = [
 MAX_QUERY_LENGTH = 200
 #: Most words used from a query (the rest are ignored, and the page says so).
 MAX_TERMS = 12
-#: Matches fetched per model before visibility is applied; deep enough that the
-#: results a member pages through are never cut short in practice (20 pages).
-SEARCH_CANDIDATES = 500
 #: Topics per results page.
 RESULTS_PER_PAGE = 25
 #: Characters of text around the first match shown as the snippet.
@@ -112,8 +114,7 @@ def _ranked_ids(queryset: Any, text: str, *fields: str) -> list[Any]:
     with (
         transaction.atomic()
     ):  # a backend error must not break the request's transaction
-        results = backend.search(text, queryset.only(*fields), operator="and")
-        return list(results[:SEARCH_CANDIDATES])
+        return list(backend.search(text, queryset.only(*fields), operator="and"))
 
 
 def _topic_filters(prefix: str, space: Space | None, kind: str | None) -> Q:
@@ -239,6 +240,42 @@ def _hits(
     return hits
 
 
+def _page_number(page: Any) -> int:
+    try:
+        number = int(page)
+    except (TypeError, ValueError):
+        return 1
+    return max(number, 1)
+
+
+def _fulltext_page(
+    *, viewer: Any, terms: list[str], page: Any, space: Space | None, kind: str | None
+) -> tuple[Page[Any], dict[int, int]]:
+    """Return the page of topic ids (PostgreSQL) and each one's best post id."""
+    from discussions.selectors import fulltext
+
+    number = _page_number(page)
+    filters = {"viewer": viewer, "terms": terms, "space": space, "kind": kind}
+    ids, total = fulltext.matching_topic_page(
+        **filters, offset=(number - 1) * RESULTS_PER_PAGE, limit=RESULTS_PER_PAGE
+    )
+    if total is None:
+        # Past the end (or no match at all): show the last page, as get_page does.
+        total = fulltext.matching_topic_count(**filters) if number > 1 else 0
+        number = max((total + RESULTS_PER_PAGE - 1) // RESULTS_PER_PAGE, 1)
+        if total:
+            ids, _total = fulltext.matching_topic_page(
+                **filters,
+                offset=(number - 1) * RESULTS_PER_PAGE,
+                limit=RESULTS_PER_PAGE,
+            )
+    # The paginator only needs the length; the page's ids were fetched above.
+    result_page = Paginator(range(total), RESULTS_PER_PAGE).page(number)
+    result_page.object_list = ids
+    best = fulltext.best_posts(viewer=viewer, terms=terms, topic_ids=ids)
+    return result_page, best
+
+
 def search_topics(
     *,
     viewer: Any,
@@ -249,16 +286,22 @@ def search_topics(
 ) -> Page[Any]:
     """Return page ``page`` of the topics ``viewer`` may see that match ``query``.
 
-    Each item is a :class:`SearchHit`. Narrowed to ``space`` and topic ``kind`` when
-    given. Raises :class:`SearchQueryError` (with a message for the member) for an
-    empty, overlong or wordless query. A constant number of queries whatever the
-    number of matches.
+    Each item is a :class:`SearchHit`; ``paginator.count`` is the exact number of
+    matching topics. Narrowed to ``space`` and topic ``kind`` when given. Raises
+    :class:`SearchQueryError` (with a message for the member) for an empty,
+    overlong or wordless query. A constant number of queries whatever the number
+    of matches.
     """
     terms = search_terms(query)
-    topic_ids, best_post = _matching_topic_ids(
-        viewer=viewer, terms=terms, space=space, kind=kind
-    )
-    result_page: Page[Any] = Paginator(topic_ids, RESULTS_PER_PAGE).get_page(page)
+    if connection.vendor == "postgresql":
+        result_page, best_post = _fulltext_page(
+            viewer=viewer, terms=terms, page=page, space=space, kind=kind
+        )
+    else:
+        topic_ids, best_post = _matching_topic_ids(
+            viewer=viewer, terms=terms, space=space, kind=kind
+        )
+        result_page = Paginator(topic_ids, RESULTS_PER_PAGE).get_page(page)
     result_page.object_list = _hits(
         viewer=viewer,
         topic_ids=list(result_page.object_list),

@@ -1,4 +1,4 @@
-"""URLs of the benchmark server: the real site plus a bare baseline view.
+"""URLs of the benchmark server: the real site plus a hello-world behind all of cop's middleware.
 
 Only :mod:`tests.bench.settings` uses this module; ``cop.urls`` never serves
 ``/bench/hello/``.
@@ -15,5 +15,6 @@ def hello(request: HttpRequest) -> HttpResponse:
     return HttpResponse("hello world", content_type="text/plain")
 
 
-# First, so that Wagtail's catch-all at the end of the site's URLs never sees it.
+# Reported next to the bare baseline (tests.bench.bare_settings) as the cost of
+# cop's middleware alone. First, so that Wagtail's catch-all at the end of the site's URLs never sees it.
 urlpatterns = [path("bench/hello/", hello, name="bench_hello"), *site_urlpatterns]

@@ -267,3 +267,29 @@ def test_cache_down_renders_uncached(client, page_cache, published_a, monkeypatc
     response = _get(client, _url(published_a))
     assert "Privacy disclosure" in response.content.decode()
     assert "X-Cop-Page-Cache" not in response
+
+
+def test_anonymous_product_page_is_answered_before_the_session_middleware(
+    client,
+    page_cache,
+    published_a,
+    vendor_rep_a,
+    moderator,
+    django_capture_on_commit_callbacks,
+):
+    _get(client, _url(published_a))
+    hit = _get(client, _url(published_a))
+    # neither the session nor the authentication middleware ran
+    assert not hasattr(hit.wsgi_request, "session")
+    assert hit["X-Cop-Page-Cache"] == "hit"
+    assert not hit.cookies
+    code = ordinal_codes(published_a, 1)[0]
+
+    with django_capture_on_commit_callbacks(execute=True):
+        publish(
+            published_a, vendor_rep_a, moderator, [answer_for(code, 1, note="NEWER")]
+        )
+    after = _get(client, _url(published_a))
+
+    assert hasattr(after.wsgi_request, "session")
+    assert "NEWER" in after.content.decode()

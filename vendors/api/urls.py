@@ -3,7 +3,7 @@
 from django.urls import path
 from drf_spectacular.views import SpectacularJSONAPIView
 
-from vendors.api import views
+from vendors.api import views, views_priorities
 
 app_name = "api"
 
@@ -34,6 +34,16 @@ urlpatterns = [
     ),
     path(f"{PRODUCT}roadmap/", views.RoadmapList.as_view(), name="roadmap_list"),
     path(f"{PRODUCT}changelog/", views.ChangelogView.as_view(), name="changelog"),
+    path(
+        f"{PRODUCT}priorities/",
+        views_priorities.ProductPriorities.as_view(),
+        name="product_priorities",
+    ),
+    path(
+        "priorities/",
+        views_priorities.TypePriorities.as_view(),
+        name="priority_types",
+    ),
     path("criteria/", views.CriterionList.as_view(), name="criterion_list"),
     path(
         "criteria/<slug:code>/",

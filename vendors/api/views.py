@@ -151,7 +151,10 @@ class ApiRoot(PublicReadOnly, APIView):
                 name: reverse(f"api:{name}_list", request=request)
                 for name in ("vendor", "product", "criterion")
             }
-            | {"schema": reverse("api:schema", request=request)}
+            | {
+                "priorities": reverse("api:priority_types", request=request),
+                "schema": reverse("api:schema", request=request),
+            }
         )
 
 

@@ -5,6 +5,7 @@
   :class:`EvidenceItem`.
 - versions: :class:`DisclosureVersion`, the immutable snapshot of each publish.
 - roadmap: :class:`RoadmapItem` and :class:`RoadmapStatusChange`.
+- priorities: libraries' :class:`Priority` and :class:`RoadmapSupport`.
 - settings: :class:`DisclosureSettings` (freshness window).
 - workflow: :class:`DisclosureReviewTask`.
 """
@@ -18,6 +19,7 @@ from vendors.models.choices import (
     RoadmapStatus,
 )
 from vendors.models.disclosures import Answer, Disclosure, EvidenceItem
+from vendors.models.priorities import MAX_PRIORITIES, Priority, RoadmapSupport
 from vendors.models.products import (
     CORE_CRITERION_MODULE,
     PRODUCT_TYPE_CRITERION_MODULES,
@@ -32,6 +34,7 @@ __all__ = [
     "CORE_CRITERION_MODULE",
     "DEFAULT_STALE_AFTER_MONTHS",
     "EVIDENCE_BASIS_RANK",
+    "MAX_PRIORITIES",
     "PRODUCT_TYPE_CRITERION_MODULES",
     "Answer",
     "AnswerStatus",
@@ -43,8 +46,10 @@ __all__ = [
     "DocumentType",
     "EvidenceBasis",
     "EvidenceItem",
+    "Priority",
     "Product",
     "RoadmapItem",
     "RoadmapStatus",
     "RoadmapStatusChange",
+    "RoadmapSupport",
 ]

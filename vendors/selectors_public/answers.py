@@ -58,6 +58,8 @@ class Evidence:
     section: str
     excerpt: str
     retrieved_on: str
+    #: The uploaded document (a PDF on this site), when there is one.
+    document_url: str = ""
 
 
 @dataclass(frozen=True)
@@ -238,6 +240,7 @@ def answer_view(
             section=str(item.get("section") or ""),
             excerpt=str(item.get("excerpt") or ""),
             retrieved_on=str(item.get("retrieved_on") or ""),
+            document_url=safe_url(item.get("document_url")),
         )
         for item in (record.get("evidence") or [])
         if isinstance(item, dict)

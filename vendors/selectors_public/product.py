@@ -156,9 +156,17 @@ def _with_roadmap(
     return out
 
 
-def product_page(*, product: Product) -> ProductPage:
-    """Return the published content of the product page (fixed number of queries)."""
+def product_page(
+    *, product: Product, preview: DisclosureVersion | None = None
+) -> ProductPage:
+    """Return the published content of the product page (fixed number of queries).
+
+    ``preview`` (an unsaved version built from a draft) is shown as if it were
+    published, with its changes against the latest published version.
+    """
     versions = list(selectors.disclosure_version_list(product=product))
+    if preview is not None:
+        versions.insert(0, preview)
     roadmap = roadmap_list(product=product)
     if not versions:
         return ProductPage(product, None, None, [], roadmap, [], None, 0)

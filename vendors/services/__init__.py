@@ -2,8 +2,10 @@
 
 - :mod:`~vendors.services.disclosures`: drafting, review, publishing, version snapshots.
 - :mod:`~vendors.services.roadmap`: roadmap items and their status history.
+- :mod:`~vendors.services.priorities`: libraries' priorities and roadmap support.
 - :mod:`~vendors.services.changelog`: pure comparison of two published versions.
 - :mod:`~vendors.services.snapshots`: a disclosure as snapshot JSON.
+- :mod:`~vendors.services.imports`: a filled spreadsheet into a product's draft.
 """
 
 from vendors.services.changelog import (
@@ -22,6 +24,19 @@ from vendors.services.disclosures import (
     disclosure_submit,
     disclosure_version_record,
 )
+from vendors.services.imports import (
+    ImportResult,
+    SpreadsheetError,
+    disclosure_import,
+)
+from vendors.services.priorities import (
+    PRIORITIES_SCOPE,
+    criteria_for_scope,
+    priorities_set,
+    priorities_withdraw,
+    roadmap_support_replace,
+    roadmap_support_set,
+)
 from vendors.services.products import product_create, product_update
 from vendors.services.roadmap import (
     roadmap_item_change_status,
@@ -31,13 +46,18 @@ from vendors.services.roadmap import (
 from vendors.services.snapshots import Snapshot, disclosure_snapshot
 
 __all__ = [
+    "PRIORITIES_SCOPE",
     "AnswerChange",
     "Direction",
+    "ImportResult",
     "Snapshot",
+    "SpreadsheetError",
     "changelog_between",
     "changelog_summary",
+    "criteria_for_scope",
     "disclosure_answers_check",
     "disclosure_create",
+    "disclosure_import",
     "disclosure_publish",
     "disclosure_rejection_record",
     "disclosure_review",
@@ -45,9 +65,13 @@ __all__ = [
     "disclosure_snapshot",
     "disclosure_submit",
     "disclosure_version_record",
+    "priorities_set",
+    "priorities_withdraw",
     "product_create",
     "product_update",
     "roadmap_item_change_status",
     "roadmap_item_create",
     "roadmap_item_update",
+    "roadmap_support_replace",
+    "roadmap_support_set",
 ]

@@ -35,8 +35,14 @@ from vendors.models import (
     Product,
     RoadmapItem,
 )
+from vendors.services.evidence import evidence_document_create
 from vendors.services.snapshots import applicable_criteria, disclosure_snapshot
-from vendors.validation import CriterionSpec, answer_errors, evidence_errors
+from vendors.validation import (
+    CriterionSpec,
+    answer_errors,
+    evidence_errors,
+    evidence_pdf_error,
+)
 
 _ANSWER_KEYS = (
     "status",
@@ -103,9 +109,16 @@ def disclosure_answers_check(
 
 
 def _build_answers(
-    *, product: Product, answers: Sequence[Mapping[str, Any]]
+    *,
+    product: Product,
+    answers: Sequence[Mapping[str, Any]],
+    uploads: list[tuple[EvidenceItem, Any]] | None = None,
 ) -> list[Answer]:
-    """Validate answer dicts and return unsaved Answer objects (with evidence in memory)."""
+    """Validate answer dicts and return unsaved Answer objects (with evidence in memory).
+
+    An evidence dict may carry an ``upload`` (a PDF file): it is checked here, and the
+    item is appended with its file to ``uploads`` for the caller to store.
+    """
     criteria = {c.code: c for c in applicable_criteria(product=product)}
     roadmap_ids = set(
         RoadmapItem.objects.filter(product=product).values_list("pk", flat=True)
@@ -143,8 +156,11 @@ def _build_answers(
             ev = {k: item.get(k) for k in _EVIDENCE_KEYS}
             ev["retrieved_on"] = _date(ev["retrieved_on"])
             ev["url"] = (ev["url"] or "").strip()
-            for name, msgs in evidence_errors(data=ev).items():
+            upload = item.get("upload")
+            for name, msgs in evidence_errors(data={**ev, "upload": upload}).items():
                 errors[f"{code}.evidence[{n}].{name}"] = msgs
+            if upload is not None and (msg := evidence_pdf_error(upload)):
+                errors.setdefault(f"{code}.evidence[{n}].upload", []).append(msg)
             evidence.append(
                 EvidenceItem(
                     url=ev["url"],
@@ -156,6 +172,8 @@ def _build_answers(
                     sort_order=n,
                 )
             )
+            if upload is not None and uploads is not None:
+                uploads.append((evidence[-1], upload))
         texts = {k: fields[k] or "" for k in _ANSWER_KEYS if k not in _JSON_OR_DATE}
         answer = Answer(
             criterion=criterion,
@@ -180,15 +198,24 @@ def disclosure_save_draft(
     """Replace the draft's answers with ``answers`` and save a new revision.
 
     ``answers`` are dicts with a ``criterion`` code and the Answer fields (``evidence``
-    a list of dicts); criteria left out count as not disclosed. Only the product's
+    a list of dicts, each may carry an ``upload``: a PDF stored as a document once all is
+    valid); criteria left out count as not disclosed. Only the product's
     editors, and not while the disclosure is in review. Validates everything first:
     on any error raises ``ValidationError`` keyed ``"<code>.<field>"`` and saves
     nothing. A live disclosure stays as published until a moderator approves.
     """
     require(permissions.can_edit_disclosure(actor, disclosure))
+    # A caller's copy may predate a publish: the draft object copies its "live" flag,
+    # and saving a stale one would unpublish the disclosure. Locked: saves queue.
+    disclosure = Disclosure.objects.select_for_update().get(pk=disclosure.pk)
     if disclosure.workflow_in_progress:
         raise ValidationError(_("The disclosure is in review; withdraw it to edit."))
-    built = _build_answers(product=disclosure.product, answers=answers)
+    uploads: list[tuple[EvidenceItem, Any]] = []
+    built = _build_answers(product=disclosure.product, answers=answers, uploads=uploads)
+    for item, upload in uploads:
+        item.document = evidence_document_create(
+            product=disclosure.product, actor=actor, upload=upload
+        )
     draft = (
         disclosure.get_latest_revision_as_object()
         if disclosure.latest_revision_id

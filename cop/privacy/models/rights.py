@@ -12,15 +12,20 @@ from django.db.models import Q
 class Erasure(models.Model):
     """An erased account, recorded by its ID only so a restore can erase it again.
 
-    Nothing here identifies the person: the user ID of a deleted row, whether the
-    posts were kept as a former member's, and who asked (the member or a moderator).
+    Nothing here identifies the person: the user ID of a deleted row and when that
+    account was created, whether the posts were kept as a former member's, and who
+    asked (the member, a moderator, or the retention job).
     """
 
     class Requester(models.TextChoices):
         MEMBER = "member", "The member"
         MODERATOR = "moderator", "A moderator, on request"
+        RETENTION = "retention", "The retention job (unconfirmed account)"
 
     user_id = models.PositiveBigIntegerField(unique=True)
+    # When the erased account was created: with the ID it tells the erased account
+    # apart from a later one that reused the ID, so a replay never erases the wrong one.
+    joined_at = models.DateTimeField(null=True, blank=True)
     keep_posts = models.BooleanField()
     requested_by = models.CharField(max_length=10, choices=Requester.choices)
     # The moderator's reason (a request reference), never the member's data.
@@ -31,7 +36,7 @@ class Erasure(models.Model):
         ordering = ["-erased_at"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(requested_by__in=["member", "moderator"]),
+                condition=Q(requested_by__in=["member", "moderator", "retention"]),
                 name="erasure_requested_by_valid",
             ),
         ]

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from cop.privacy import permissions
 from cop.privacy.hooks import member_data
 from cop.privacy.models import DataExport, Erasure
+from cop.privacy.services.ledger import erasure_ledger_append
 
 logger = logging.getLogger(__name__)
 
@@ -40,7 +41,9 @@ def member_erase(
     anonymises its rows first (``keep_posts``: posts stay as a former member's,
     otherwise they are deleted); then every session ends, the export files are
     deleted after commit and the user row goes, with the rows that cascade from it.
-    Not idempotent by design: a second call finds no member.
+    The erasure is recorded in the database and, after commit, appended to the
+    erasure ledger file that a restore replays. Not idempotent by design: a second
+    call finds no member.
     """
     permissions.require_can_erase_member(actor, member)
     by_moderator = actor.pk != member.pk
@@ -57,6 +60,28 @@ def member_erase(
             }
         )
     member = get_user_model().objects.select_for_update().get(pk=member.pk)
+    user_id, joined_at = member.pk, member.date_joined
+    member_rows_erase(member=member, keep_posts=keep_posts)
+    erasure = Erasure.objects.create(
+        user_id=user_id,
+        joined_at=joined_at,
+        keep_posts=keep_posts,
+        requested_by=(
+            Erasure.Requester.MODERATOR if by_moderator else Erasure.Requester.MEMBER
+        ),
+        reason=reason if by_moderator else "",
+    )
+    transaction.on_commit(lambda: erasure_ledger_append(erasures=[erasure]))
+    return erasure
+
+
+def member_rows_erase(*, member: Any, keep_posts: bool) -> None:
+    """Remove ``member``'s rows: every app's part, the sessions, then the user row.
+
+    The common core of an erasure and of its replay after a restore; checks no
+    permission and records nothing (the callers do). The export files are deleted
+    after commit. Must run inside a transaction.
+    """
     user_id = member.pk
     tokens = [
         str(t)
@@ -67,14 +92,6 @@ def member_erase(
         part.erase(user=member, keep_posts=keep_posts)
     _sessions_end(member)
     member.delete()
-    erasure = Erasure.objects.create(
-        user_id=user_id,
-        keep_posts=keep_posts,
-        requested_by=(
-            Erasure.Requester.MODERATOR if by_moderator else Erasure.Requester.MEMBER
-        ),
-        reason=reason if by_moderator else "",
-    )
 
     def remove_files() -> None:
         from cop.privacy.services.export import export_file_delete
@@ -83,4 +100,3 @@ def member_erase(
             export_file_delete(token=token)
 
     transaction.on_commit(remove_files)
-    return erasure

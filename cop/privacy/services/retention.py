@@ -19,7 +19,8 @@ from django.utils import timezone
 
 from cop.core.models import AuditEvent
 from cop.privacy.hooks import oldest_pks, retention_purgers
-from cop.privacy.models import DataExport
+from cop.privacy.models import DataExport, Erasure
+from cop.privacy.services.ledger import erasure_ledger_append
 
 logger = logging.getLogger(__name__)
 
@@ -53,7 +54,24 @@ def _unconfirmed_accounts(*, cutoff: datetime, limit: int) -> int:
         .exclude(Q(is_staff=True) | Q(is_superuser=True) | Q(pk__in=confirmed))
     )
     ids = oldest_pks(stale, limit)
+    joined = dict(
+        get_user_model().objects.filter(pk__in=ids).values_list("pk", "date_joined")
+    )
     get_user_model().objects.filter(pk__in=ids).delete()
+    # Recorded in the erasure ledger too, so a restore does not bring them back.
+    erasures = Erasure.objects.bulk_create(
+        [
+            Erasure(
+                user_id=pk,
+                joined_at=joined[pk],
+                keep_posts=False,
+                requested_by=Erasure.Requester.RETENTION,
+            )
+            for pk in ids
+        ],
+        ignore_conflicts=True,
+    )
+    transaction.on_commit(lambda: erasure_ledger_append(erasures=erasures))
     return len(ids)
 
 

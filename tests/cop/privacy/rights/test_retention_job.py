@@ -108,3 +108,22 @@ def test_retention_enforce_task_runs_again_while_batches_are_full(monkeypatch):
     retention_enforce_task.delay()
     # then
     assert not Notification.objects.exists()
+
+
+def test_retention_enforce_records_purged_accounts_in_the_erasure_ledger(
+    settings, django_capture_on_commit_callbacks
+):
+    # given
+    unconfirmed = UserFactory(date_joined=_ago(8))
+    # when
+    with django_capture_on_commit_callbacks(execute=True):
+        retention_enforce()
+    # then: recorded by ID and creation time only, so a restore does not revive it
+    from cop.privacy.models import Erasure
+
+    erasure = Erasure.objects.get(user_id=unconfirmed.pk)
+    assert erasure.requested_by == Erasure.Requester.RETENTION
+    assert erasure.joined_at == unconfirmed.date_joined
+    ledger = settings.COP_ERASURE_LEDGER.read_text()
+    assert f'"user_id": {unconfirmed.pk}' in ledger
+    assert unconfirmed.email not in ledger
