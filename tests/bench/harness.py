@@ -281,7 +281,7 @@ def pages(found: dict[str, Any]) -> list[Page]:
     vendor = {"anon": 0.3, "member": 0.1}
     listed = [
         Page("home", "/", {"anon": 0.5}),
-        Page("discussions index (Latest)", found["index"], discussion),
+        Page("discussions index", found["index"], discussion),
         Page("space", found["space"], discussion),
         Page(f"topic ({found['posts']} posts)", found["topic"], discussion),
         Page("product", found["product"], vendor),
