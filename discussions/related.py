@@ -14,18 +14,30 @@ if TYPE_CHECKING:
 RELATED_TOPICS = 5
 
 
-def _follow_link(*, target_type: str, target_id: int, viewer: Any) -> list[RelatedLink]:
-    from django.urls import reverse
+#: The follow menu a product or vendor page shows in its "Discussions" group.
+FOLLOW_TEMPLATE = "discussions/includes/related_follow.html"
 
-    from vendors.hooks import RelatedLink
+
+def _follow_extra(viewer: Any, **target: Any) -> dict[str, Any]:
+    """Return the follow menu's state for a signed-in ``viewer`` (one query), else {}."""
+    from discussions.templatetags.notification_tags import follow_state
 
     if viewer is None or not viewer.is_authenticated:
-        return []
-    url = reverse(
-        "discussions:follow",
-        kwargs={"target_type": target_type, "target_id": target_id},
+        return {}
+    return follow_state(viewer, **target) or {}
+
+
+def _group(links: list[RelatedLink], follow: dict[str, Any]) -> RelatedContent | None:
+    from vendors.hooks import RelatedContent
+
+    if not links and not follow:
+        return None
+    return RelatedContent(
+        heading=_("Discussions"),
+        links=links,
+        template=FOLLOW_TEMPLATE if follow else "",
+        extra={"follow": follow} if follow else {},
     )
-    return [RelatedLink(title=_("Follow: notifications and digests"), url=url)]
 
 
 def _topic_links(topics: list[Any]) -> list[RelatedLink]:
@@ -45,15 +57,14 @@ def _topic_links(topics: list[Any]) -> list[RelatedLink]:
 def related_topics_for_product(
     *, product: Product, viewer: Any
 ) -> RelatedContent | None:
-    """Return the latest topics about ``product`` that ``viewer`` may see (one query).
+    """Return the latest topics about ``product`` that ``viewer`` may see, and its follow menu.
 
     Uses the same visibility rule as every list: a red flag in its vendor response
     window shows only to its author, moderators and the vendor's representatives.
-    Signed-in members also get a link to follow the product.
+    Signed-in members also get the product's follow menu.
     """
     from discussions import permissions
     from discussions.models import Topic
-    from vendors.hooks import RelatedContent
 
     topics = list(
         Topic.objects.filter(product_id=product.pk)
@@ -61,19 +72,13 @@ def related_topics_for_product(
         .select_related("space")
         .order_by("-last_activity_at", "-id")[:RELATED_TOPICS]
     )
-    links = _topic_links(topics) + _follow_link(
-        target_type="product", target_id=product.pk, viewer=viewer
-    )
-    if not links:
-        return None
-    return RelatedContent(heading=_("Discussions"), links=links)
+    return _group(_topic_links(topics), _follow_extra(viewer, product=product))
 
 
 def related_topics_for_vendor(*, vendor: Any, viewer: Any) -> RelatedContent | None:
-    """Return the latest visible topics about any of ``vendor``'s products (one query)."""
+    """Return the latest visible topics about ``vendor``'s products, and its follow menu."""
     from discussions import permissions
     from discussions.models import Topic
-    from vendors.hooks import RelatedContent
 
     topics = list(
         Topic.objects.filter(product__organisation_id=vendor.pk)
@@ -81,12 +86,7 @@ def related_topics_for_vendor(*, vendor: Any, viewer: Any) -> RelatedContent | N
         .select_related("space")
         .order_by("-last_activity_at", "-id")[:RELATED_TOPICS]
     )
-    links = _topic_links(topics) + _follow_link(
-        target_type="vendor", target_id=vendor.pk, viewer=viewer
-    )
-    if not links:
-        return None
-    return RelatedContent(heading=_("Discussions"), links=links)
+    return _group(_topic_links(topics), _follow_extra(viewer, vendor=vendor))
 
 
 def related_topics_version_key() -> str:

@@ -1,8 +1,10 @@
 """URLs of the discussions, mounted at ``/discussions/`` (namespace ``discussions``)."""
 
 from discussions.views import (
+    composer,
     composing,
     feeds,
+    latest,
     moderation,
     notifications,
     preferences,
@@ -23,5 +25,7 @@ urlpatterns = [
     *unsubscribe.urlpatterns,
     *redflags.urlpatterns,
     *composing.urlpatterns,
+    *composer.urlpatterns,
+    *latest.urlpatterns,
     *reading.urlpatterns,
 ]

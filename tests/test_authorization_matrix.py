@@ -248,6 +248,9 @@ EXPECTED: dict[str, Any] = {
     # discussions: reading and composing. Per-space visibility, roles and
     # 404-for-invisible are tested in tests/discussions/test_views_*.py.
     "discussions:index": PUBLIC,
+    "discussions:top": PUBLIC,
+    "discussions:preview": POST_ONLY,  # renders the posted text only, for members
+    "discussions:mention_suggestions": MEMBERS,  # readers of a topic the viewer reads
     "discussions:space": row(others={OK, NOT_FOUND}),
     "discussions:tag": row(others={OK, NOT_FOUND}),
     "discussions:topic": row(others={OK, NOT_FOUND, REDIRECT}),

@@ -15,7 +15,7 @@ constant number of queries and show only what the viewer may see.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -41,6 +41,10 @@ class RelatedContent:
     heading: str
     links: Sequence[RelatedLink] = field(default_factory=tuple)
     more_url: str = ""
+    #: A template the group renders after its links (e.g. a control of the
+    #: providing app), given ``extra`` = :attr:`extra` and the page's request.
+    template: str = ""
+    extra: Mapping[str, Any] = field(default_factory=dict)
 
 
 class RelatedContentProvider(Protocol):
@@ -68,7 +72,7 @@ def related_content_for(*, product: Product, viewer: Any) -> list[RelatedContent
     groups = []
     for _key, provider in product_related_content:
         content = provider(product=product, viewer=viewer)
-        if content is not None and content.links:
+        if content is not None and (content.links or content.template):
             groups.append(content)
     return groups
 
@@ -78,7 +82,7 @@ def vendor_related_content_for(*, vendor: Any, viewer: Any) -> list[RelatedConte
     groups = []
     for _key, provider in vendor_related_content:
         content = provider(vendor=vendor, viewer=viewer)
-        if content is not None and content.links:
+        if content is not None and (content.links or content.template):
             groups.append(content)
     return groups
 

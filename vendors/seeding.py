@@ -82,7 +82,7 @@ _VENDORS: Final = (
         [
             ("brightwell-search", "Brightwell Search", PT.DISCOVERY,
              "Discovery service that searches the catalogue and licensed articles in one place."),
-            ("brightwell-opac", "Brightwell Catalogue", PT.DISCOVERY,
+            ("brightwell-catalogue", "Brightwell Catalogue", PT.DISCOVERY,
              "A public online catalogue (OPAC) with saved lists, holds and reading history."),
         ],
     ),
@@ -149,6 +149,7 @@ def seed_vendors(*, scale: str, stdout: Any) -> dict[str, int]:
         "library priorities": Priority.objects.all(),
     }
     before = {name: rows.count() for name, rows in counted.items()}
+    _renamed_products_apply()
     vendors = [
         _vendor_ensure(slug=slug, fields=fields, products=products)
         for slug, fields, products in _VENDORS
@@ -190,6 +191,34 @@ def seed_vendors(*, scale: str, stdout: Any) -> dict[str, int]:
         ):
             _vendor_ensure(slug=slug, fields=fields, products=products)
     return {name: rows.count() - before[name] for name, rows in counted.items()}
+
+
+#: Demo products whose slug changed: ``(vendor slug, old slug, new slug)``. A database
+#: seeded before keeps its row (renamed), and the old address redirects.
+_RENAMED_PRODUCTS = (
+    ("brightwell-discovery", "brightwell-opac", "brightwell-catalogue"),
+)
+
+
+def _renamed_products_apply() -> None:
+    """Rename the products of :data:`_RENAMED_PRODUCTS` and redirect their old pages."""
+    from django.urls import reverse
+    from wagtail.contrib.redirects.models import Redirect
+
+    for vendor_slug, old, new in _RENAMED_PRODUCTS:
+        Product.objects.filter(organisation__slug=vendor_slug, slug=old).exclude(
+            organisation__products__slug=new
+        ).update(slug=new)
+
+        def url(slug: str, vendor_slug: str = vendor_slug) -> str:
+            return reverse(
+                "vendors:product_detail",
+                kwargs={"vendor_slug": vendor_slug, "product_slug": slug},
+            )
+
+        old_path = Redirect.normalise_path(url(old))
+        if not Redirect.objects.filter(old_path=old_path).exists():
+            Redirect.add_redirect(old_path, redirect_to=url(new), is_permanent=True)
 
 
 def _disclosures_ensure(*, community: Organisation, reps: dict[int, Any]) -> None:

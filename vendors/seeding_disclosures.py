@@ -247,7 +247,7 @@ _ROADMAPS: Final[
             "",
         ),
     ],
-    "brightwell-opac": [
+    "brightwell-catalogue": [
         (
             "Serve cover images from our own servers",
             ["VPD-DSC-02"],

@@ -108,7 +108,7 @@ PROFILES: Final[Mapping[str, Profile]] = {
             "VPD-DSC-01": "Queries are kept 14 days without account or IP address, then deleted.",
         },
     ),
-    "brightwell-opac": Profile(
+    "brightwell-catalogue": Profile(
         stance="weak",
         coverage=(0.41,),
         published_days_ago=(210,),

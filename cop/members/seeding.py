@@ -17,6 +17,7 @@ library members (``bench-user-0001@example.org`` ...), in bulk.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from typing import Any, Final
 
@@ -352,7 +353,8 @@ def _bench_users_ensure(*, count: int) -> None:
             organisation_id=library_ids[n % len(library_ids)],
             role=Membership.Role.MEMBER,
             status=Membership.Status.VERIFIED,
-            decided_at=now,
+            # Spread over two years, as real members joined over time.
+            decided_at=now - dt.timedelta(days=14 + (n * 37) % 720),
         )
         for n, email in enumerate(emails)
         if ids[email] not in with_membership

@@ -31,15 +31,7 @@ def mention_groups(text: str) -> list[list[str]]:
     groups: list[list[str]] = []
     seen: set[str] = set()
     for match in _MENTION.finditer(text):
-        exact = match.group(1) or match.group(2)
-        if exact:
-            candidates = [exact.strip()]
-        else:
-            words = match.group(3).split(" ")
-            candidates = [
-                " ".join(words[:k]).rstrip(".'-") for k in range(len(words), 0, -1)
-            ]
-        candidates = [c for c in candidates if 3 <= len(c) <= 40]
+        candidates = mention_candidates(match)
         key = "\n".join(candidates)
         if not candidates or key in seen:
             continue
@@ -48,6 +40,24 @@ def mention_groups(text: str) -> list[list[str]]:
         if len(groups) >= MAX_MENTIONS:
             break
     return groups
+
+
+def mention_candidates(match: re.Match[str]) -> list[str]:
+    """Return the display names one ``@`` match may mean, longest first."""
+    exact = match.group(1) or match.group(2)
+    if exact:
+        candidates = [exact.strip()]
+    else:
+        words = match.group(3).split(" ")
+        candidates = [
+            " ".join(words[:k]).rstrip(".'-") for k in range(len(words), 0, -1)
+        ]
+    return [c for c in candidates if 3 <= len(c) <= 40]
+
+
+def mention_matches(text: str) -> list[re.Match[str]]:
+    """Return the ``@`` mentions of one run of plain text (no code or quote rules)."""
+    return list(_MENTION.finditer(text))[:MAX_MENTIONS]
 
 
 def mention_names(text: str) -> list[str]:

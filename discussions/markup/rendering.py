@@ -14,6 +14,7 @@ from markdown_it.token import Token
 
 from discussions.models import BODY_MAX_LENGTH
 
+from .mentions import mention_candidates, mention_matches
 from .parsing import (
     _ALLOWED_SCHEMES,
     LINK_REL,
@@ -99,14 +100,29 @@ def _copy(token: Token) -> Token:
 
 
 def _prepare(tokens: list[Token]) -> None:
-    """Demote headings and give bare links their preview text (constant queries)."""
+    """Demote headings, link @mentions, give bare links their preview text.
+
+    A constant number of queries: one for the mentioned members (if any), at most
+    one per kind of local page linked.
+    """
     bare: list[tuple[Token, str]] = []
+    mentions: list[tuple[Token, list[re.Match[str]]]] = []
     for block in tokens:
         if block.type in ("heading_open", "heading_close"):
             block.tag = f"h{min(6, int(block.tag[1:]) + 2)}"
         if block.type != "inline" or not block.children:
             continue
         children = block.children
+        in_link = 0
+        for token in children:
+            if token.type == "link_open":
+                in_link += 1
+            elif token.type == "link_close":
+                in_link -= 1
+            elif token.type == "text" and not in_link and "@" in token.content:
+                found = mention_matches(token.content)
+                if found:
+                    mentions.append((token, found))
         for i, token in enumerate(children):
             if (
                 token.type == "link_open"
@@ -117,11 +133,99 @@ def _prepare(tokens: list[Token]) -> None:
                 href = str(token.attrGet("href") or "")
                 if href.lower().startswith(("http://", "https://")):
                     bare.append((children[i + 1], href))
+    if mentions:
+        _link_mentions(tokens, mentions)
     if not bare:
         return
     titles = _local_titles([href for _, href in bare])
     for text_token, href in bare:
         text_token.content = titles.get(href) or _host(href)
+
+
+def _mentioned_members(names: set[str]) -> dict[str, tuple[int, str]]:
+    """Return ``{shape key: (user id, display name)}`` of the active members named."""
+    from django.contrib.auth import get_user_model
+
+    from cop.members.validators import display_name_key
+
+    keys = {display_name_key(name) for name in names}
+    rows = (
+        get_user_model()
+        .objects.filter(display_name_key__in=keys, is_active=True)
+        .values_list("display_name_key", "pk", "display_name")
+    )
+    return {key: (pk, name) for key, pk, name in rows if key}
+
+
+def _link_mentions(
+    tokens: list[Token], mentions: list[tuple[Token, list[re.Match[str]]]]
+) -> None:
+    """Turn each ``@name`` of an existing member into a link to their page.
+
+    The longest candidate that names a member wins, as for notifications; a name
+    nobody has stays plain text. Works on the inline tokens in place.
+    """
+    from django.urls import reverse
+
+    from cop.members.validators import display_name_key
+
+    names = {
+        name
+        for _token, found in mentions
+        for match in found
+        for name in mention_candidates(match)
+    }
+    members = _mentioned_members(names)
+    if not members:
+        return
+    replacements: dict[int, list[Token]] = {}
+    for token, found in mentions:
+        pieces: list[Token] = []
+        text = token.content
+        at = 0
+        for match in found:
+            exact = bool(match.group(1) or match.group(2))
+            chosen = next(
+                (
+                    (name, members[display_name_key(name)])
+                    for name in mention_candidates(match)
+                    if display_name_key(name) in members
+                ),
+                None,
+            )
+            if chosen is None:
+                continue
+            name, (pk, display_name) = chosen
+            end = match.end() if exact else match.start() + 1 + len(name)
+            pieces.append(_text_token(text[at : match.start()]))
+            link = Token("link_open", "a", 1)
+            link.attrSet(
+                "href", reverse("members:member_detail", kwargs={"user_id": pk})
+            )
+            pieces += [
+                link,
+                _text_token(f"@{display_name}"),
+                Token("link_close", "a", -1),
+            ]
+            at = end
+        if pieces:
+            pieces.append(_text_token(text[at:]))
+            replacements[id(token)] = [
+                piece for piece in pieces if piece.type != "text" or piece.content
+            ]
+    for block in tokens:
+        if block.type == "inline" and block.children:
+            block.children = [
+                piece
+                for child in block.children
+                for piece in replacements.get(id(child), [child])
+            ]
+
+
+def _text_token(content: str) -> Token:
+    token = Token("text", "", 0)
+    token.content = content
+    return token
 
 
 def _host(href: str) -> str:

@@ -6,6 +6,7 @@ import datetime as dt
 from typing import Any
 
 from django.contrib.auth.models import Group
+from django.utils import timezone
 
 from cop.core.seeding import row_ensure
 from discussions.models import (
@@ -146,31 +147,51 @@ def _demo_topic_ensure(
 def _demo_post_extras(
     post: Post, spec: dict[str, Any], *, topic: Topic, people: dict[str, Any]
 ) -> None:
-    """Add a post's helpful marks, mentions, flags, edit history and accepted answer."""
-    HelpfulMark.objects.bulk_create(
+    """Add a post's helpful marks, mentions, flags, edit history and accepted answer.
+
+    Each row is dated after its post (marks over the following hours, flags within
+    two hours, the edit an hour later), never later than now, so that the demo's
+    histories read like real ones rather than all carrying the day it was seeded.
+    """
+    now = timezone.now()
+
+    def after(hours: float) -> dt.datetime:
+        return min(post.created_at + dt.timedelta(hours=hours), now)
+
+    marks = HelpfulMark.objects.bulk_create(
         [
             HelpfulMark(post=post, user=people[p])
             for p in spec.get("helpful", ())
             if p in people
         ]
     )
-    Mention.objects.bulk_create(
+    for n, mark in enumerate(marks, start=1):
+        HelpfulMark.objects.filter(pk=mark.pk).update(created_at=after(3 * n))
+    mentions = Mention.objects.bulk_create(
         [
             Mention(post=post, user=people[p])
             for p in spec.get("mentions", ())
             if p in people
         ]
     )
-    PostFlag.objects.bulk_create(
+    Mention.objects.filter(pk__in=[m.pk for m in mentions]).update(
+        created_at=post.created_at
+    )
+    flags = PostFlag.objects.bulk_create(
         [
             PostFlag(post=post, flagger=people.get(who), reason=reason, text=text)
             for who, reason, text in spec.get("flagged_by", ())
         ]
     )
+    for n, flag in enumerate(flags, start=1):
+        PostFlag.objects.filter(pk=flag.pk).update(created_at=after(n))
     if spec.get("edited_from"):
         body, note = spec["edited_from"]
-        PostRevision.objects.create(
+        revision = PostRevision.objects.create(
             post=post, number=1, body=body, edited_by=post.author, note=note
+        )
+        PostRevision.objects.filter(pk=revision.pk).update(
+            created_at=post.edited_at or after(1)
         )
     if spec.get("accepted"):
         topic.accepted_answer = post

@@ -4,6 +4,7 @@ Each module defines ``__all__``; callers import from ``discussions.selectors``.
 """
 
 from .composing import *  # noqa: F403
+from .latest import *  # noqa: F403
 from .moderation import *  # noqa: F403
 from .notifications import *  # noqa: F403
 from .posts import *  # noqa: F403

@@ -16,7 +16,9 @@ if TYPE_CHECKING:
     from vendors.models import Product
 
 __all__ = [
+    "MENTION_SUGGESTIONS",
     "criterion_choices",
+    "mention_suggestions",
     "product_choices",
     "red_flag_choices",
     "topic_kind_choices",
@@ -151,3 +153,39 @@ def topic_kind_choices(*, viewer: Any) -> list[tuple[str, str]]:
         for value, label in TopicKind.choices
         if value != TopicKind.RED_FLAG or permissions.can_raise_red_flag(viewer)
     ]
+
+
+#: How many names the @ suggestions offer at most.
+MENTION_SUGGESTIONS = 8
+# Candidates read per request before the readers are kept: several may fail the
+# topic's rule (a private space), so more than are shown.
+_MENTION_CANDIDATES = 40
+
+
+def mention_suggestions(
+    *, viewer: Any, prefix: str, topic: Topic | None = None, space: Any = None
+) -> list[str]:
+    """Return display names starting with ``prefix`` of members who may read the topic.
+
+    ``topic`` for a reply or an edit; ``space`` for a topic being written there (its
+    readers are the space's). Never the viewer, never an inactive account, never a
+    member who could not read it. A constant number of queries (the candidates,
+    then their roles in a batch), whatever their number.
+    """
+    from django.contrib.auth import get_user_model
+
+    prefix = " ".join((prefix or "").split())[:40]
+    if len(prefix) < 2 or (topic is None and space is None):
+        return []
+    users = list(
+        get_user_model()
+        .objects.filter(is_active=True, display_name__istartswith=prefix)
+        .exclude(pk=viewer.pk)
+        .order_by("display_name", "pk")[:_MENTION_CANDIDATES]
+    )
+    permissions.roles_prefetch(users)
+    if topic is not None:
+        readers = [u for u in users if permissions.can_read_topic(u, topic)]
+    else:
+        readers = [u for u in users if permissions.can_read_space(u, space)]
+    return [u.display_name for u in readers[:MENTION_SUGGESTIONS]]

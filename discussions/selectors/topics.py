@@ -83,10 +83,12 @@ def topic_list(
     space: Space | None = None,
     tag: Tag | None = None,
     kind: str | None = None,
+    pinned_first: bool = True,
 ) -> QuerySet[Topic]:
     """Return the topics ``viewer`` may see, pinned first, then by latest activity.
 
-    Narrowed to ``space``, ``tag`` and ``kind`` when given. The space, the last
+    Narrowed to ``space``, ``tag`` and ``kind`` when given; ``pinned_first=False``
+    orders by activity alone (the cross-space "Latest" list). The space, the last
     poster, the product and its vendor are joined and the tags prefetched, so a
     page of the list costs the same few queries whatever its length (a row
     shows neither the author nor the duplicate's title: they are not joined).
@@ -96,6 +98,7 @@ def topic_list(
         space_id=space.pk if space is not None else None,
         tag_id=tag.pk if tag is not None else None,
         kind=kind,
+        pinned_first=pinned_first,
     )
 
 
@@ -115,16 +118,20 @@ def _topics_filtered(
 
 
 def _topic_list(
-    visible: Q, *, space_id: int | None, tag_id: int | None, kind: str | None
+    visible: Q,
+    *,
+    space_id: int | None,
+    tag_id: int | None,
+    kind: str | None,
+    pinned_first: bool = True,
 ) -> QuerySet[Topic]:
     topics = _topics_filtered(visible, space_id=space_id, tag_id=tag_id, kind=kind)
     if space_id is None:
         topics = topics.select_related("space")
-    return (
-        topics.annotate(**_ROW_COLUMNS)
-        .defer(*_NOT_IN_ROWS)
-        .order_by(F("pinned_at").desc(nulls_last=True), "-last_activity_at", "-id")
-    )
+    order: list[Any] = ["-last_activity_at", "-id"]
+    if pinned_first:
+        order.insert(0, F("pinned_at").desc(nulls_last=True))
+    return topics.annotate(**_ROW_COLUMNS).defer(*_NOT_IN_ROWS).order_by(*order)
 
 
 # Columns a topic row never shows (discussions_tags.topic_row, read markers): not
@@ -184,6 +191,7 @@ def _page_query(
     kind: str | None,
     offset: int,
     limit: int,
+    pinned_first: bool = True,
 ) -> tuple[PreparedQuery, dict[str, Any]]:
     """Return the compiled query of one page of a list, and its slot values.
 
@@ -194,7 +202,15 @@ def _page_query(
     """
     permissions.visible_topic_q(viewer)  # memoises the viewer's roles first
     rule = permissions.visible_topic_q(_SlotViewer(viewer, _SLOTS["viewer_id"]))
-    key = (str(rule), space_id is None, tag_id is None, kind or "", offset, limit)
+    key = (
+        str(rule),
+        space_id is None,
+        tag_id is None,
+        kind or "",
+        offset,
+        limit,
+        pinned_first,
+    )
     values = {}
     if str(_SLOTS["viewer_id"]) in key[0]:  # a moderator's rule does not name them
         values["viewer_id"] = viewer.pk
@@ -224,9 +240,9 @@ def _page_query(
             .annotate(n=Func(F("pk"), function="COUNT"))
             .values("n")[:1]
         )
-        return _topic_list(rule, **filters).annotate(list_total=total)[
-            offset : offset + limit
-        ]
+        return _topic_list(rule, **filters, pinned_first=pinned_first).annotate(
+            list_total=total
+        )[offset : offset + limit]
 
     prepared = PreparedQuery(build, **slots)
     with _shapes_lock:
@@ -262,6 +278,7 @@ def topic_page(
     space: Space | None = None,
     tag: Tag | None = None,
     kind: str | None = None,
+    pinned_first: bool = True,
 ) -> Page[Topic]:
     """Return one page of :func:`topic_list` (``Paginator.get_page`` semantics).
 
@@ -269,7 +286,9 @@ def topic_page(
     page (:func:`_page_query`); visitors' pages are cached whole and use the ORM.
     """
     if not permissions.is_active_member(viewer):
-        topics = topic_list(viewer=viewer, space=space, tag=tag, kind=kind)
+        topics = topic_list(
+            viewer=viewer, space=space, tag=tag, kind=kind, pinned_first=pinned_first
+        )
         return Paginator(topics, TOPICS_PER_PAGE).get_page(page)
     try:
         number = max(int(page), 1)
@@ -288,6 +307,7 @@ def topic_page(
             **filters,
             offset=(number - 1) * TOPICS_PER_PAGE,
             limit=TOPICS_PER_PAGE,
+            pinned_first=pinned_first,
         )
         return cast("list[Topic]", list(prepared.all(**values)))
 

@@ -46,21 +46,37 @@ def _quoted_post(viewer: Any, topic: Topic, post_id: Any) -> Post | None:
     return post if post.topic_id == topic.pk else None
 
 
+def _preview(request: HttpRequest) -> str | None:
+    """Return the posted body rendered as a post, if the "Preview" button was used."""
+    if request.method != "POST" or "preview" not in request.POST:
+        return None
+    from discussions import markup  # the posting core's renderer and sanitiser
+
+    return markup.render_markdown(request.POST.get("body", ""))
+
+
 @never_cache
 @login_required
 def topic_new(request: HttpRequest, slug: str) -> HttpResponse:
     """Start a topic in a space; "Check for similar topics" re-renders with suggestions."""
     space = permissions.access_space(request.user, slug)
     permissions.require(permissions.can_create_topic(request.user, space))
-    similar = None
-    if request.method == "POST" and "similar" in request.POST:
+    similar = preview_html = None
+    if request.method == "POST" and {"similar", "preview"} & set(request.POST):
         form = TopicForm(initial=request.POST.dict(), viewer=request.user)
-        similar = composing_selectors.topic_similar(
-            viewer=request.user, title=request.POST.get("title", "")[:200]
-        )
+        if "similar" in request.POST:
+            similar = composing_selectors.topic_similar(
+                viewer=request.user, title=request.POST.get("title", "")[:200]
+            )
+        preview_html = _preview(request)
     else:
         form = TopicForm(request.POST or None, viewer=request.user)
-    if request.method == "POST" and similar is None and form.is_valid():
+    if (
+        request.method == "POST"
+        and similar is None
+        and preview_html is None
+        and form.is_valid()
+    ):
         try:
             topic = services.topic_create(
                 actor=request.user, space=space, **form.service_kwargs()
@@ -75,6 +91,7 @@ def topic_new(request: HttpRequest, slug: str) -> HttpResponse:
         "space": space,
         "form": form,
         "similar": similar,
+        "preview_html": preview_html,
         "red_flags_allowed": permissions.can_raise_red_flag(request.user),
     }
     return render(request, "discussions/topic_form.html", context)
@@ -101,7 +118,10 @@ def post_reply(request: HttpRequest, topic_id: int) -> HttpResponse:
     """Reply to a topic (``?quote=<post id>`` prefills a quote of that post)."""
     topic = permissions.access_topic(request.user, topic_id)
     permissions.require(permissions.can_reply(request.user, topic))
-    if request.method == "POST":
+    preview_html = _preview(request)
+    if preview_html is not None:
+        form = ReplyForm(initial=request.POST.dict())
+    elif request.method == "POST":
         form = ReplyForm(request.POST)
         if form.is_valid():
             quote = _quoted_post(request.user, topic, form.cleaned_data["quote"])
@@ -129,7 +149,9 @@ def post_reply(request: HttpRequest, topic_id: int) -> HttpResponse:
         )
         form = ReplyForm(initial=initial)
     return render(
-        request, "discussions/post_reply.html", {"topic": topic, "form": form}
+        request,
+        "discussions/post_reply.html",
+        {"topic": topic, "form": form, "preview_html": preview_html},
     )
 
 
@@ -139,8 +161,12 @@ def post_edit(request: HttpRequest, post_id: int) -> HttpResponse:
     """Edit a post's body (its author within the edit window, or a moderator)."""
     post = permissions.access_post(request.user, post_id)
     permissions.require(permissions.can_edit_post(request.user, post))
-    form = PostEditForm(request.POST or None, initial={"body": post.body})
-    if request.method == "POST" and form.is_valid():
+    preview_html = _preview(request)
+    if preview_html is not None:
+        form = PostEditForm(initial=request.POST.dict())
+    else:
+        form = PostEditForm(request.POST or None, initial={"body": post.body})
+    if request.method == "POST" and preview_html is None and form.is_valid():
         try:
             post = services.post_edit(
                 actor=request.user, post=post, **form.cleaned_data
@@ -153,7 +179,12 @@ def post_edit(request: HttpRequest, post_id: int) -> HttpResponse:
     return render(
         request,
         "discussions/post_edit.html",
-        {"post": post, "topic": post.topic, "form": form},
+        {
+            "post": post,
+            "topic": post.topic,
+            "form": form,
+            "preview_html": preview_html,
+        },
     )
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -117,7 +119,10 @@ def follow(request: HttpRequest, target_type: str, target_id: int) -> HttpRespon
         return render(request, "discussions/follow.html", context)
     form = FollowForm(request.POST)
     back = selectors.follow_target_url(field=field, obj=obj)
+    in_place = bool(getattr(request, "htmx", False))
     if not form.is_valid():
+        if in_place:
+            return _follow_menu(request, field, obj, saved=False)
         messages.error(request, _("Choose watching, normal or muted."))
         return redirect(back)
     level = form.cleaned_data["level"]
@@ -128,8 +133,25 @@ def follow(request: HttpRequest, target_type: str, target_id: int) -> HttpRespon
             services.follow_set(actor=request.user, level=level, **{field: obj})
     except (PermissionDenied, ValidationError):
         raise Http404 from None
+    if in_place:  # the one-click menu replaces itself (htmx)
+        return _follow_menu(request, field, obj, saved=True)
     messages.success(request, _("Your follow level was saved."))
     return redirect(_safe_next(request, form.cleaned_data["next"], back))
+
+
+def _follow_menu(
+    request: HttpRequest, field: str, obj: Any, *, saved: bool
+) -> HttpResponse:
+    """Render the follow menu of ``obj`` as it is now (the htmx answer of ``follow``)."""
+    from discussions.templatetags.notification_tags import follow_state
+
+    target = "vendor" if field == "organisation" else field
+    state = follow_state(request.user, **{target: obj})
+    return render(
+        request,
+        "discussions/includes/follow_menu.html",
+        {"follow": state, "saved": saved},
+    )
 
 
 @require_http_methods(["GET", "HEAD", "POST"])

@@ -1,8 +1,8 @@
-"""Reading pages: the space list, a space, a tag, a topic, a post's link and history.
+"""Reading pages: a space, a tag, a topic, a post's link and history.
 
 Every object comes through :mod:`discussions.permissions` accessors (404 for
 "missing" and "not visible" alike) and every list through the selectors, which
-apply the same rules. The anonymous responses of the space list, space and topic
+apply the same rules. The anonymous responses of the space and topic
 pages may be cached (:func:`discussions.cache.cached_for_anonymous`).
 """
 
@@ -27,10 +27,6 @@ from discussions.selectors import redflags as redflag_selectors
 from discussions.selectors import topics as topic_selectors
 
 
-def _site_scopes(request: HttpRequest, **kwargs: Any) -> list[str]:
-    return ["site"]
-
-
 def _space_scopes(request: HttpRequest, slug: str, **kwargs: Any) -> list[str]:
     # Keyed on the slug, so that a cache hit runs no query.
     return ["site", space_slug_scope(slug)]
@@ -53,14 +49,6 @@ def _topic_page(request: HttpRequest, space: Any = None, **filters: Any) -> Any:
         viewer=request.user, topics=rows
     )
     return page
-
-
-@require_safe
-@cached_for_anonymous(_site_scopes)
-def index(request: HttpRequest) -> HttpResponse:
-    """List the spaces the viewer may read, with topic counts and last activity."""
-    spaces = topic_selectors.space_list(viewer=request.user)
-    return render(request, "discussions/space_list.html", {"spaces": spaces})
 
 
 @require_safe
@@ -192,7 +180,6 @@ def post_history(request: HttpRequest, post_id: int) -> HttpResponse:
 
 
 urlpatterns = [
-    path("", index, name="index"),
     path("s/<slug:slug>/", space_detail, name="space"),
     path("tags/<slug:slug>/", tag_detail, name="tag"),
     path("t/<int:topic_id>/<slug:slug>/", topic_detail, name="topic"),

@@ -42,8 +42,13 @@ def test_related_topics_for_product_per_role(
     viewer = people[role] or AnonymousUser()
     groups = related_content_for(product=product_a, viewer=viewer)
     titles = {link.title for group in groups for link in group.links}
-    follow = {"Follow: notifications and digests"} if people[role] else set()
-    assert titles == {f"About stacks in {name}" for name in expected} | follow
+    assert titles == {f"About stacks in {name}" for name in expected}
+    # Signed-in members get the product's follow menu with the topics.
+    menus = [group.extra.get("follow") for group in groups if group.template]
+    if people[role]:
+        assert [menu["target_type"] for menu in menus] == ["product"]
+    else:
+        assert menus == []
 
 
 def test_related_topics_for_product_none_when_nothing_visible(

@@ -163,6 +163,26 @@ def test_seed_demo_has_marks_mentions_flags_history_pending_and_safe_html():
     assert all(email.endswith("@example.org") for email in emails)
 
 
+def test_seed_demo_histories_are_dated_after_their_posts_not_all_today():
+    # given
+    _seed()
+    today = timezone.localdate()
+
+    # then: the edit history, marks, mentions and flags follow their post's date
+    edited = Post.objects.get(edit_count=1)
+    revision = edited.revisions.get()
+    assert revision.created_at == edited.edited_at
+    assert revision.created_at.date() < today
+    for model, link in ((HelpfulMark, "post"), (Mention, "post"), (PostFlag, "post")):
+        rows = list(model.objects.select_related(link))
+        assert rows, model
+        for row in rows:
+            assert row.created_at >= row.post.created_at, (model, row.pk)
+        dates = {row.created_at.date() for row in rows}
+        assert dates != {today}, model
+    assert len(set(HelpfulMark.objects.values_list("created_at", flat=True))) > 3
+
+
 @pytest.fixture
 def small_large_scale(monkeypatch: pytest.MonkeyPatch) -> None:
     """The large seeder's shape at a fraction of its volume (the full run is in tests/bench)."""

@@ -303,7 +303,9 @@ def test_follow_control_partial_shows_current_level(library_worker, spaces):
         request=request,
     )
     assert follow_url("topic", topic.pk) in html
-    assert 'value="muted" checked' in html
+    assert 'value="muted" aria-pressed="true"' in html
+    assert 'value="watching" aria-pressed="false"' in html
+    assert '<span class="follow-menu__state">Muted</span>' in html
 
 
 def test_follow_control_partial_for_anonymous_links_to_sign_in(spaces):
@@ -405,3 +407,62 @@ def test_notification_settings_lists_follows_with_change_forms(
     html = client.get(SETTINGS_URL).content.decode()
     assert "Stacks" in html
     assert follow_url("product", product_a.pk) in html
+
+
+def test_follow_by_htmx_answers_the_menu_in_place(client, library_worker, spaces):
+    # given
+    space = spaces["public"]
+    client.force_login(library_worker)
+
+    # when: one click on "Watching" in the menu (htmx)
+    response = client.post(
+        follow_url("space", space.pk),
+        {"level": "watching", "next": "/discussions/"},
+        headers={"HX-Request": "true"},
+    )
+
+    # then: the menu itself comes back, showing the new level; nothing else
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert html.lstrip().startswith('<details class="follow-menu"')
+    assert '<span class="follow-menu__state">Watching</span>' in html
+    assert 'role="status">Saved.</p>' in html
+    assert (
+        Subscription.objects.get(user=library_worker, space=space).level == "watching"
+    )
+
+
+def test_follow_by_htmx_with_a_bad_level_changes_nothing(
+    client, library_worker, spaces
+):
+    client.force_login(library_worker)
+    response = client.post(
+        follow_url("space", spaces["public"].pk),
+        {"level": "shouting"},
+        headers={"HX-Request": "true"},
+    )
+    assert response.status_code == 200
+    assert "Saved." not in response.content.decode()
+    assert not Subscription.objects.filter(user=library_worker).exists()
+
+
+def test_follow_menu_on_vendor_and_product_pages(client, library_worker, product_a):
+    client.force_login(library_worker)
+    vendor_page = client.get(
+        reverse(
+            "vendors:vendor_detail", kwargs={"vendor_slug": product_a.organisation.slug}
+        )
+    ).content.decode()
+    product_page = client.get(
+        reverse(
+            "vendors:product_detail",
+            kwargs={
+                "vendor_slug": product_a.organisation.slug,
+                "product_slug": product_a.slug,
+            },
+        )
+    ).content.decode()
+    assert follow_url("vendor", product_a.organisation.pk) in vendor_page
+    assert '<details class="follow-menu" id="follow-vendor">' in vendor_page
+    assert follow_url("product", product_a.pk) in product_page
+    assert '<details class="follow-menu" id="follow-product">' in product_page

@@ -115,11 +115,26 @@ def test_topic_page_query_count_is_constant(
     assert few <= limit
 
 
-def test_index_query_count_is_constant(spaces, people, django_assert_num_queries):
-    client = _clients(people)["library_worker"]
-    few = _count(client, "/discussions/")
-    for n in range(20):
-        TopicFactory(space=spaces["public"], title=f"Topic {n}", with_posts=1)
+@pytest.mark.parametrize("role", ["anonymous", "library_worker"])
+@pytest.mark.parametrize("url", ["/discussions/", "/discussions/top/"])
+def test_front_page_lists_query_count_is_constant(
+    spaces, people, product_a, role, url, django_assert_num_queries
+):
+    # given: a few rich topics with replies (so that "Top this month" lists them)
+    client = _clients(people)[role]
+    tags = [TagFactory(), TagFactory()]
+    for space in (spaces["public"], spaces["members"]):
+        _rich_topic(space, product_a, tags)
+    few = _count(client, url)
+    # when: many more topics, in several spaces, with replies and marks
+    for n in range(12):
+        topic = _rich_topic(spaces["public" if n % 2 else "members"], product_a, tags)
+        HelpfulMark.objects.create(post=topic.accepted_answer, user=UserFactory())
     cache.clear()
+    # then
     with django_assert_num_queries(few):
-        client.get("/discussions/")
+        response = client.get(url)
+    rows = response.content.decode().count('<li class="topic-row')
+    assert rows == (7 if role == "anonymous" else 14)  # the members' space is closed
+    limit = MAX_ANONYMOUS_QUERIES if role == "anonymous" else MAX_MEMBER_QUERIES
+    assert few <= limit

@@ -98,3 +98,33 @@ def test_settings_pages_fit_and_pass_axe(
         assert log.csp_violations == []
     finally:
         page.context.close()
+
+
+@pytest.mark.parametrize("javascript", [True, False])
+def test_follow_menu_sets_the_level_in_one_choice(
+    browser, live_server, settings, library_worker, javascript
+):
+    from discussions.models import Subscription
+    from tests.factories import SpaceFactory
+
+    space = SpaceFactory(name="Open questions", visibility="public")
+    page, log = new_logged_page(
+        browser, viewport={"width": 375, "height": 800}, java_script_enabled=javascript
+    )
+    try:
+        sign_in(page, live_server, settings, library_worker)
+        page.goto(live_server.url + space.get_absolute_url())
+        menu = page.locator("details.follow-menu")
+        menu.locator("summary").click()
+        if javascript:
+            assert serious_axe_findings(page) == []
+        menu.get_by_role("button", name="Watching: every new post or change").click()
+        page.locator(".follow-menu__state", has_text="Watching").wait_for()
+        assert page.url == live_server.url + space.get_absolute_url()
+        assert (
+            Subscription.objects.get(user=library_worker, space=space).level
+            == "watching"
+        )
+        assert log.csp_violations == []
+    finally:
+        page.context.close()

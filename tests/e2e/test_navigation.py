@@ -14,7 +14,7 @@ from tests.e2e.checks import (
     sign_in,
 )
 from tests.e2e.conftest import new_logged_page
-from tests.factories import PostFactory, SpaceFactory, TopicFactory
+from tests.factories import PostFactory, SpaceFactory, TagFactory, TopicFactory
 from tests.roles import *  # noqa: F403
 from tests.vendors.disclosure_fixtures import *  # noqa: F403
 
@@ -142,11 +142,16 @@ def test_phone_header_is_one_line_with_a_menu_that_works_without_javascript(
 def test_header_fits_and_passes_axe(
     browser, live_server, settings, people, role, width, exempt_from_conduct
 ):
+    # Topics with replies, so that Latest and Top this month list rows.
+    space = SpaceFactory(name="Open questions", visibility="public")
+    for kind in ("question", "red_flag", "general"):
+        TopicFactory(space=space, kind=kind, with_posts=3).tags.add(TagFactory())
     page, log = new_logged_page(browser, viewport={"width": width, "height": 800})
     try:
         if people[role] is not None:
             sign_in(page, live_server, settings, people[role])
-        for path in ["/discussions/", "/members/me/"] if people[role] else ["/"]:
+        paths = ["/discussions/", "/discussions/top/"]
+        for path in [*paths, "/members/me/"] if people[role] else ["/", *paths]:
             page.goto(live_server.url + path)
             assert horizontal_overflow(page) <= 0, path
             if width < 1000:

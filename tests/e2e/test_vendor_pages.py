@@ -30,7 +30,7 @@ SIX = [
     "larchmont-library-systems/larchmont-stacks",
     "larchmont-library-systems/larchmont-stacks-schools",
     "brightwell-discovery/brightwell-search",
-    "brightwell-discovery/brightwell-opac",
+    "brightwell-discovery/brightwell-catalogue",
     "paperlantern-media/paperlantern-reader",
     "paperlantern-media/paperlantern-kids",
 ]
