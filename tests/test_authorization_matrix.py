@@ -144,9 +144,24 @@ EXPECTED: dict[str, Any] = {
     "members:conduct_accept": row(anonymous=LOGIN, others={OK, REDIRECT}),
     # the moderators' Community area of the admin
     "community:affiliation_queue": MODERATORS,
+    "community:invitations": MODERATORS,
     "community:affiliation_decide": MODERATORS,
     "community:membership_revoke": MODERATORS,
     "community:member_suspension": MODERATORS,
+    # working-group members: moderators manage them; a missing row is a 404
+    "working_group_members:index": MODERATORS,
+    "working_group_members:index_results": MODERATORS,
+    "working_group_members:add": MODERATORS,
+    # (a membership is added or removed, never edited: edit sends to the list)
+    "working_group_members:edit": row(
+        anonymous=LOGIN, moderator=REDIRECT, admin=REDIRECT, others=NO_ACCESS
+    ),
+    **{
+        f"working_group_members:{view}": row(
+            anonymous=LOGIN, moderator=NOT_FOUND, admin=NOT_FOUND, others=NO_ACCESS
+        )
+        for view in ("delete", "history", "history_results", "usage")
+    },
     "organisations:index": MODERATORS,
     "organisations:index_results": MODERATORS,
     "organisations:add": MODERATORS,
@@ -210,6 +225,8 @@ EXPECTED: dict[str, Any] = {
     "vendors:disclosure_submit": row(anonymous=LOGIN, others=NOT_FOUND),
     "vendors:disclosure_review": row(anonymous=LOGIN, others=NOT_FOUND),
     "vendors:disclosure_preview": row(anonymous=LOGIN, others=NOT_FOUND),
+    # an unknown invitation token is a 404 for everyone
+    "members:invitation": row(others=NOT_FOUND),
     "vendors:disclosure_download": row(anonymous=LOGIN, others=NOT_FOUND),
     "vendors:disclosure_upload": row(anonymous=LOGIN, others=METHOD),
     # blank spreadsheets: whoever may use the vendor tools
@@ -476,6 +493,11 @@ def url_kwargs(world: dict[str, Any]) -> dict[str, dict[str, dict[str, Any]]]:
         "vendors:disclosure_submit": {"": {"product_id": 987654}},
         "vendors:disclosure_review": {"": {"disclosure_id": 987654}},
         "vendors:disclosure_preview": {"": {"product_id": 987654}},
+        "members:invitation": {"": {"token": "no-such-invitation"}},
+        **{
+            f"working_group_members:{view}": {"": {"pk": 987654}}
+            for view in ("edit", "delete", "history", "history_results", "usage")
+        },
         "vendors:disclosure_download": {"": {"product_id": 987654, "fmt": "xlsx"}},
         "vendors:disclosure_upload": {"": {"product_id": 987654}},
         "vendors:template_download": {"": {"product_type": "lms", "fmt": "csv"}},
