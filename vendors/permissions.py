@@ -49,6 +49,7 @@ __all__ = [
     "can_edit_product",
     "can_manage_products",
     "can_manage_roadmap",
+    "can_read_evidence_document",
     "can_review_disclosure",
     "can_set_priorities",
     "can_view_vendor_signals",
@@ -83,6 +84,35 @@ def can_edit_product(user: Any, product: Product) -> bool:
 def can_edit_disclosure(user: Any, disclosure: Disclosure) -> bool:
     """Return whether ``user`` may draft ``disclosure`` and submit it for review."""
     return can_edit_product(user, disclosure.product)
+
+
+def can_read_evidence_document(user: Any, document: Any) -> bool:
+    """Return whether ``user`` may download an uploaded evidence PDF.
+
+    Everyone once a published version cites it (the changelog keeps old versions
+    public); before that, moderators and the editors of a product whose latest draft
+    cites it. Documents outside the evidence collection follow Wagtail's own rules.
+    """
+    from vendors.models import DisclosureVersion
+    from vendors.services.evidence import cites_document, is_evidence_document
+
+    if not is_evidence_document(document):
+        return True
+    published = DisclosureVersion.objects.values_list("answers", flat=True)
+    if any(cites_document(answers, document.pk) for answers in published.iterator()):
+        return True
+    if not getattr(user, "is_authenticated", False):
+        return False
+    if is_moderator(user):
+        return True
+    drafts = Disclosure.objects.filter(
+        editable_products_q(user, "product__"), latest_revision__isnull=False
+    ).select_related("latest_revision")
+    return any(
+        cites_document(d.latest_revision.content, document.pk)
+        for d in drafts
+        if d.latest_revision is not None
+    )
 
 
 def can_review_disclosure(user: Any, disclosure: Disclosure | None = None) -> bool:

@@ -13,6 +13,7 @@ from typing import Any
 
 from django.contrib.admin.utils import unquote
 from django.db import transaction
+from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.panels import FieldPanel, ObjectList
@@ -207,6 +208,13 @@ class NeedsUpdatePanel(Component):
 
     def get_context_data(self, parent_context: Any = None) -> dict[str, Any]:
         return {"rows": self.rows}
+
+
+@hooks.register("before_serve_document")
+def evidence_document_guard(document: Any, request: Any) -> None:
+    """Keep a draft's evidence PDF private until a published version cites it."""
+    if not permissions.can_read_evidence_document(request.user, document):
+        raise Http404
 
 
 @hooks.register("construct_homepage_panels")

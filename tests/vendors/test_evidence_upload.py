@@ -173,3 +173,28 @@ def test_the_document_is_recorded_as_used_by_the_disclosure(rep_client, product_
 
     usage = ReferenceIndex.get_references_to(document)
     assert usage.filter(object_id=str(Disclosure.objects.get().pk)).exists()
+
+
+def test_a_drafts_pdf_is_private_until_a_published_version_cites_it(
+    client, rep_client, product_a, vendor_rep_b, library_worker, moderator
+):
+    # given: a PDF attached to a draft that is not published
+    upload = SimpleUploadedFile("dpa.pdf", PDF, "application/pdf")
+    rep_client.post(edit_url(product_a), answer_with_file(upload))
+    document = first_evidence(product_a).document
+    # then: only its editors and moderators may fetch it; a guess of the URL is a 404
+    assert rep_client.get(document.url).status_code == 200
+    for outsider in (None, vendor_rep_b, library_worker):
+        client.logout()
+        if outsider is not None:
+            client.force_login(outsider)
+        assert client.get(document.url).status_code == 404
+    client.force_login(moderator)
+    assert client.get(document.url).status_code == 200
+    # when: a moderator publishes the draft
+    services.disclosure_publish(
+        disclosure=Disclosure.objects.get(product=product_a), actor=moderator
+    )
+    # then: everyone may read it, signed in or not
+    client.logout()
+    assert client.get(document.url).status_code == 200

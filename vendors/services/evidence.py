@@ -43,3 +43,26 @@ def evidence_document_create(*, product: Product, actor: Any, upload: Any) -> An
     document._set_document_file_metadata()
     document.save()
     return document
+
+
+def is_evidence_document(document: Any) -> bool:
+    """Return whether ``document`` was uploaded as a representative's evidence."""
+    collection = getattr(document, "collection", None)
+    return collection is not None and collection.name == EVIDENCE_COLLECTION
+
+
+def cites_document(data: Any, document_id: int) -> bool:
+    """Return whether snapshot or revision JSON ``data`` cites ``document_id``.
+
+    Published versions name it ``document_id`` (:func:`snapshots.evidence_record`);
+    a draft revision keeps the evidence rows' ``document`` foreign key.
+    """
+    if isinstance(data, dict):
+        for key, value in data.items():
+            if key in ("document", "document_id") and value == document_id:
+                return True
+            if isinstance(value, (dict, list)) and cites_document(value, document_id):
+                return True
+    elif isinstance(data, list):
+        return any(cites_document(item, document_id) for item in data)
+    return False
