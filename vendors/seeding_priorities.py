@@ -31,7 +31,7 @@ VOICES: Final = 12
 _VOTES: Final = {
     "larchmont-stacks": [(0, 0, 9), (1, 0, 6), (2, 0, 3)],
     "brightwell-search": [(0, 0, 6), (1, 6, 2)],
-    "brightwell-opac": [(0, 6, 2)],
+    "brightwell-catalogue": [(0, 6, 2)],
     Product.ProductType.DISCOVERY.value: [(0, 8, 1)],
 }
 #: Libraries (of the first ones) that need the first roadmap item of Larchmont Stacks.

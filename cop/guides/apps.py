@@ -8,10 +8,11 @@ class GuidesConfig(AppConfig):
 
     def ready(self) -> None:
         from cop.core.seeding import SEED_ORDER_GUIDES, seeders
-        from cop.guides import selectors, signal_handlers
+        from cop.guides import privacy, selectors, signal_handlers
         from cop.guides.seeding import seed_guides
         from cop.privacy.hooks import criterion_links
 
         seeders.register("guides", seed_guides, order=SEED_ORDER_GUIDES)
         signal_handlers.register()
+        privacy.register()
         criterion_links.register("guides", selectors.guides_for_criterion)

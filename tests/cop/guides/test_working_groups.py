@@ -181,3 +181,21 @@ def test_working_group_index_queries_do_not_grow(
     with CaptureQueriesContext(connection) as many:
         client.get("/working-groups/")
     assert len(many) == len(few)
+
+
+def test_a_members_working_groups_are_exported_and_erased_with_them(
+    group: WorkingGroupPage,
+) -> None:
+    from cop.privacy.hooks import member_data
+    from cop.privacy.services.erasure import member_erase
+
+    user = member(group, "Ada", listed=True)
+    exported = dict(member_data)["guides"].export(user)
+    assert [
+        (row["group__title"], row["listed"])
+        for row in exported["working_group_memberships"]
+    ] == [("Vendor privacy", True)]
+
+    member_erase(member=user, actor=user, keep_posts=True)
+
+    assert not WorkingGroupMembership.objects.filter(group=group).exists()
