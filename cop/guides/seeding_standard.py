@@ -81,9 +81,12 @@ LAW_ENFORCEMENT: Final = {
                 "We disclose only the records the instrument names, and only what we hold: we never store IP addresses and keep records only for the periods in our privacy policy.",
             ),
             (
-                "Published every year",
+                "Published every half-year",
                 "We publish the number of requests received and how we answered them.",
             ),
+        ),
+        paragraph(
+            'The counts per half-year, by outcome, are in <a href="/transparency/">the transparency report</a>.',
         ),
     ],
 }

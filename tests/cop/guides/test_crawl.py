@@ -106,3 +106,14 @@ def test_no_evidence_or_internal_link_is_a_404(client: Any, reference: None) -> 
     assert {"/guides/", "/about/", "/code-of-conduct/"} <= seen
     assert any(p.startswith("/criteria/VPD-") for p in seen)
     assert len(seen) > 50
+
+
+def test_the_law_enforcement_procedure_links_to_the_transparency_report(
+    client: Any, reference: None
+) -> None:
+    for key, seeder in seeders:
+        if key in ("members", "guides"):
+            seeder(scale="demo", stdout=StringIO())
+    html = client.get("/law-enforcement-requests/").content.decode()
+    assert '<a href="/transparency/">the transparency report</a>' in html
+    assert client.get("/transparency/").status_code == 200
