@@ -4,7 +4,7 @@ Every signed-in page asks who the member is (session → user) and then, on most
 what they may do: moderator? which vendors do they represent? library worker? a
 second factor? a new code of conduct to accept? Asked one by one that is up to six
 queries before the view starts. These backends fetch the user row with those facts as
-``EXISTS`` sub-queries (:func:`cop.members.permissions.request_fact_annotations`) and
+``EXISTS`` sub-queries (:func:`cop.members.role_facts.request_fact_annotations`) and
 store them in the memo slots that the role predicates read, so the predicates run no
 query for the request's own user.
 
@@ -31,7 +31,7 @@ from django.core.exceptions import ValidationError
 
 from cop.core.prepared import PreparedQuery
 from cop.core.registry import Registry
-from cop.members import permissions
+from cop.members import role_facts
 
 if TYPE_CHECKING:
     from cop.members.models import User
@@ -49,7 +49,7 @@ request_facts: Registry[Callable[[], RequestFact]] = Registry("request facts")
 request_facts.register(
     "roles",
     lambda: RequestFact(
-        permissions.request_fact_annotations, permissions.request_facts_apply
+        role_facts.request_fact_annotations, role_facts.request_facts_apply
     ),
     order=0,
 )
