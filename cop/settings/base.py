@@ -11,9 +11,9 @@ from datetime import timedelta
 from pathlib import Path
 
 import environ
-from celery.schedules import crontab
 
 from cop.settings.config import checked_url, database_from_url, positive_number
+from cop.settings.schedule import beat_schedule
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 env = environ.Env()
@@ -224,56 +224,11 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 CELERY_TIMEZONE = "UTC"
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
-# The one beat schedule of the project. Every periodic job of every app lives here.
-CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
-    "worker-heartbeat": {
-        "task": "cop.core.tasks.record_heartbeat_task",
-        # Shorter only in tests of the whole platform (tests/cop/core/test_run_platform.py).
-        "schedule": timedelta(seconds=env.int("COP_HEARTBEAT_SECONDS", default=60)),
-    },
-    "clear-expired-sessions": {
-        "task": "cop.core.tasks.clear_expired_sessions_task",
-        "schedule": crontab(hour=3, minute=17),
-    },
-    # An encrypted backup of the database and media, keeping COP_BACKUP_KEEP of them
-    # (privacy; skipped with a warning where COP_BACKUP_KEY is not set).
-    "backup-nightly": {
-        "task": "cop.privacy.tasks.backup_create_task",
-        "schedule": crontab(hour=2, minute=23),
-    },
-    # Deletes, in batches, what COP_RETENTION_DAYS no longer allows (privacy).
-    "enforce-retention": {
-        "task": "cop.privacy.tasks.retention_enforce_task",
-        "schedule": crontab(hour=3, minute=41),
-    },
-    # Re-enqueues notification e-mails left pending (broker down), due for a retry
-    # after a transient SMTP failure, or stuck in sending (discussions).
-    "sweep-notification-outbox": {
-        "task": "discussions.tasks.notifications.sweep_notification_outbox_task",
-        "schedule": timedelta(minutes=1),
-    },
-    # Publishes red flags whose vendor response window has ended (discussions).
-    "release-due-red-flags": {
-        "task": "discussions.tasks.redflags.release_due_red_flags_task",
-        "schedule": timedelta(minutes=15),
-    },
-    # Publishes approved pages whose go-live time has come, unpublishes expired ones
-    # (Wagtail's publish_scheduled; guides).
-    "publish-scheduled-pages": {
-        "task": "cop.guides.tasks.publish_scheduled_pages_task",
-        "schedule": timedelta(minutes=5),
-    },
-    # E-mails the moderators the guides due for review, once per guide and period.
-    "remind-guide-reviews": {
-        "task": "cop.guides.tasks.guide_review_reminders_task",
-        "schedule": crontab(hour=7, minute=5),
-    },
-    # Enqueues the digests of members whose local digest hour has come (discussions).
-    "schedule-due-digests": {
-        "task": "discussions.tasks.digests.schedule_due_digests_task",
-        "schedule": timedelta(minutes=15),
-    },
-}
+# The one beat schedule of the project (cop.settings.schedule). The heartbeat is
+# shorter only in tests of the whole platform (tests/cop/core/test_run_platform.py).
+CELERY_BEAT_SCHEDULE = beat_schedule(
+    heartbeat_seconds=env.int("COP_HEARTBEAT_SECONDS", default=60)
+)
 
 # ---------------------------------------------------------------- auth
 AUTH_USER_MODEL = "members.User"
