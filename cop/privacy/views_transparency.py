@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from cop.privacy import own_disclosure
@@ -16,13 +17,31 @@ from cop.privacy.transparency import legal_request_report
 def transparency_report(request: HttpRequest) -> HttpResponse:
     """Show the counts of law-enforcement requests per half-year (public)."""
     report = legal_request_report()
+    # Three tables of the same shape: a half-year per row, one count per column.
+    tables = [
+        {
+            "title": _("Requests and outcomes"),
+            "columns": [_("Requests"), *(c.label for c in LegalRequest.Outcome)],
+            "rows": [
+                (half.label, [half.total, *(n for _l, n in half.by_outcome)])
+                for half in report
+            ],
+        },
+        {
+            "title": _("What was asked"),
+            "columns": [c.label for c in LegalRequest.Kind],
+            "rows": [(half.label, [n for _l, n in half.by_kind]) for half in report],
+        },
+        {
+            "title": _("Were the members told?"),
+            "columns": [c.label for c in LegalRequest.Notice],
+            "rows": [(half.label, [n for _l, n in half.by_notice]) for half in report],
+        },
+    ]
     context = {
-        "report": report,
+        "tables": tables,
         "any_request": any(half.received for half in report),
         "k": privacy_k(),
-        "outcomes": [str(c.label) for c in LegalRequest.Outcome],
-        "kinds": [str(c.label) for c in LegalRequest.Kind],
-        "notices": [str(c.label) for c in LegalRequest.Notice],
     }
     return render(request, "privacy/transparency_report.html", context)
 
