@@ -41,7 +41,8 @@ from cop.members.seeding import (
 from cop.privacy.models import Criterion
 from cop.privacy.services import reference_data_load
 from vendors.models import DisclosureVersion, Priority, Product, RoadmapItem
-from vendors.seeding_disclosures import cop_disclosure_ensure, vendor_disclosures_ensure
+from vendors.seeding_cop_disclosure import cop_disclosure_ensure
+from vendors.seeding_disclosures import vendor_disclosures_ensure
 from vendors.seeding_priorities import priorities_demo_ensure
 
 # Fixed, public TOTP secrets (base32) of the vendor demo accounts. Demo only:

@@ -2,7 +2,7 @@
 
 The privacy policy renders its retention table from the settings in force (the
 ``retention_table`` block), so it cannot drift from what the retention job does. The
-cop platform's own disclosure cites these pages as evidence (``vendors.seeding_disclosures``).
+cop platform's own disclosure cites these pages as evidence (``vendors.seeding_cop_disclosure``).
 """
 
 from __future__ import annotations

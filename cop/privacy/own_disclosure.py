@@ -6,7 +6,7 @@ disclosed one (``COP_RETENTION_DAYS.notifications`` reads a key of a dict settin
 or a **test** of the repository (a pytest node id) that fails if the claim stops
 being true. ``tests/cop/privacy/test_own_disclosure.py`` fails when a cited page
 answers 404, a setting is missing or changed, or a cited test no longer collects.
-The disclosure's seeder (``vendors.seeding_disclosures``) and the public page at
+The disclosure's seeder (``vendors.seeding_cop_disclosure``) and the public page at
 ``/transparency/disclosure/`` read this module.
 """
 

@@ -57,7 +57,7 @@ def _internal(base: str, href: str) -> str | None:
 
 def _evidence_paths() -> set[str]:
     from cop.privacy.own_disclosure import PROOFS
-    from vendors.seeding_disclosures import _cop_evidence
+    from vendors.seeding_cop_disclosure import _cop_evidence
 
     paths = set()
     for code in PROOFS:

@@ -17,7 +17,7 @@ from django.urls import Resolver404, resolve, reverse
 
 from cop.privacy import own_disclosure
 from cop.privacy.own_disclosure import PAGE, PROOFS, SETTING, TEST
-from vendors.seeding_disclosures import (
+from vendors.seeding_cop_disclosure import (
     _COP_ANSWERS,
     _COP_NOT_APPLICABLE,
     _cop_evidence,
