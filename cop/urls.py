@@ -26,6 +26,7 @@ urlpatterns = [
         views_rights.member_erase,
         name="member_erase",
     ),
+    path("members/me/", include("cop.guides.urls")),
     path("members/", include("cop.members.urls")),
     path(
         "transparency/",

@@ -53,9 +53,20 @@ def bounce_reset_on_email_change(
     digest_bounce_reset(user=user)
 
 
+def notify_guides_due_for_review(**kwargs: Any) -> int:
+    """Tell the moderators on the site which guides are due for review."""
+    from discussions.services import notify_guides_due_for_review as notify
+
+    return notify(**kwargs)
+
+
 def register() -> None:
     """Register this module's part with the rest of cop (called from AppConfig.ready)."""
     from allauth.account.signals import email_changed, email_confirmed
+
+    from cop.guides.hooks import review_due_notifiers
+
+    review_due_notifiers.register("discussions", notify_guides_due_for_review)
 
     from vendors.models import DisclosureVersion, RoadmapItem, RoadmapStatusChange
 

@@ -203,6 +203,11 @@ EXPECTED: dict[str, Any] = {
     "guides_mark_reviewed": row(
         anonymous=LOGIN, moderator=METHOD, admin=METHOD, others=NO_ACCESS
     ),
+    # a member's own things on the guides: digest follows (POST only) and the
+    # checklist answers they chose to save (a missing or hidden checklist is a 404)
+    "guides:section_follow": row(anonymous=LOGIN, others=METHOD),
+    "guides:checklist_answers": row(anonymous=LOGIN, others=NOT_FOUND),
+    "guides:checklist_answers_delete": row(anonymous=LOGIN, others=METHOD),
     # public criteria pages (reference data; details not requested: no data loaded)
     "transparency_report": PUBLIC,  # counts per half-year only
     "own_disclosure_proofs": PUBLIC,
@@ -494,6 +499,9 @@ def url_kwargs(world: dict[str, Any]) -> dict[str, dict[str, dict[str, Any]]]:
         "vendors:disclosure_review": {"": {"disclosure_id": 987654}},
         "vendors:disclosure_preview": {"": {"product_id": 987654}},
         "members:invitation": {"": {"token": "no-such-invitation"}},
+        "guides:section_follow": {"": {"section": "guides"}},
+        "guides:checklist_answers": {"": {"page_id": 987654}},
+        "guides:checklist_answers_delete": {"": {"page_id": 987654}},
         **{
             f"working_group_members:{view}": {"": {"pk": 987654}}
             for view in ("edit", "delete", "history", "history_results", "usage")

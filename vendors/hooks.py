@@ -100,19 +100,31 @@ class CountRow:
 
 
 @dataclass(frozen=True)
-class QuarterResponsiveness:
-    """How fast a vendor answered in one quarter; figures only with enough items.
+class ResponseFigures:
+    """How fast a vendor answered one kind of item in one quarter.
 
-    ``items`` is a :class:`~cop.privacy.aggregates.Cell` of the red flags and
-    licensing questions asked that quarter; when it is suppressed, ``median_days``
-    and ``within_window_percent`` are ``None`` ("not enough items").
-    ``median_days`` is ``None`` too when most items got no official response.
+    ``items`` is a :class:`~cop.privacy.aggregates.Cell` of the items of that kind
+    asked in the quarter; when it is suppressed (fewer than k), ``median_days`` and
+    ``within_window_percent`` are ``None`` ("not enough items"). ``median_days`` is
+    ``None`` too when most items got no official response.
     """
 
-    quarter: str
     items: Any
     median_days: float | None = None
     within_window_percent: int | None = None
+
+
+@dataclass(frozen=True)
+class QuarterResponsiveness:
+    """How fast a vendor answered in one quarter, red flags and licensing questions apart.
+
+    Each kind is its own fixed cell, shown or suppressed on its own; no combined
+    total is published, so no suppressed cell can be recovered by subtraction.
+    """
+
+    quarter: str
+    red_flags: ResponseFigures
+    licensing: ResponseFigures
 
 
 #: Providers ``(*, product) -> list[CountRow]``: red flags about ``product`` per red

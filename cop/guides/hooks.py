@@ -48,3 +48,18 @@ home_sections: Registry[Any] = Registry("home_sections")
 #: For each provider, ``() -> str``: the cache key of a version token that the
 #: provider replaces whenever what it shows may change.
 home_content_versions: Registry[Any] = Registry("home_content_versions")
+
+
+@dataclass(frozen=True)
+class ReviewDue:
+    """A guide whose review period ran out on ``due_on`` (IDs and dates only)."""
+
+    guide_id: int
+    due_on: Any
+
+
+#: Notifiers ``(*, due: Sequence[ReviewDue], user_ids: Sequence[int]) -> int`` that
+#: tell the moderators ``user_ids`` in the app which guides are due for review.
+#: Called once per guide and review period, inside the transaction that records it
+#: (``discussions`` registers one that writes on-site notifications).
+review_due_notifiers: Registry[Any] = Registry("review_due_notifiers")

@@ -36,3 +36,31 @@ def can_change_listing(user: Any, membership: Any) -> bool:
     return bool(
         getattr(user, "is_authenticated", False) and membership.user_id == user.pk
     )
+
+
+def can_follow_sections(user: Any) -> bool:
+    """Return whether ``user`` may follow the guides or the events (signed-in members)."""
+    return bool(getattr(user, "is_authenticated", False) and user.is_active)
+
+
+def can_save_checklist_answers(user: Any) -> bool:
+    """Return whether ``user`` may keep checklist answers in their account (members)."""
+    return bool(getattr(user, "is_authenticated", False) and user.is_active)
+
+
+def require_checklist_saver(user: Any) -> None:
+    """Raise ``PermissionDenied`` unless ``user`` may save checklist answers."""
+    if not can_save_checklist_answers(user):
+        raise PermissionDenied
+
+
+def access_checklist_page(user: Any, page_id: int) -> Any:
+    """Return live, public checklist page ``page_id``, or raise 404 (missing or hidden)."""
+    from django.http import Http404
+
+    from cop.guides.models import ChecklistPage
+
+    page = ChecklistPage.objects.live().public().filter(pk=page_id).first()
+    if page is None:
+        raise Http404
+    return page

@@ -73,6 +73,13 @@ class Checklist:
     def item_count(self) -> int:
         return sum(len(group.entries) for group in self.groups)
 
+    @property
+    def item_codes(self) -> frozenset[str]:
+        """Return the codes of the items a reader assesses (not their sub-points)."""
+        return frozenset(
+            entry.item.code for group in self.groups for entry in group.entries
+        )
+
 
 def guide_list(*, index: GuideIndexPage, tag: str = "") -> list[GuidePage]:
     """Return the live, public guides under ``index``, newest review first.

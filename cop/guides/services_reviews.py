@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from cop.guides import selectors
+from cop.guides.hooks import ReviewDue, review_due_notifiers
 
 logger = logging.getLogger(__name__)
 
@@ -118,8 +119,38 @@ def _send(
     return True
 
 
+def guide_review_notifications_send() -> int:
+    """Tell the moderators in the app about each guide recorded as due, once.
+
+    Hands the reminders not notified yet (live guides still due only) to the
+    registered notifiers (:data:`cop.guides.hooks.review_due_notifiers`) and marks
+    them notified in the same transaction, under a row lock: one notification per
+    guide and review period, however often the job runs. Returns how many guides.
+    """
+    from cop.guides.models import GuideReviewReminder
+
+    due_ids = {g.pk for g in selectors.guides_due_for_review(months=review_months())}
+    with transaction.atomic():
+        pending = list(
+            GuideReviewReminder.objects.select_for_update(skip_locked=True)
+            .filter(notified_at__isnull=True, guide_id__in=sorted(due_ids))
+            .order_by("due_on", "guide_id")
+        )
+        if not pending:
+            return 0
+        due = [ReviewDue(guide_id=r.guide_id, due_on=r.due_on) for r in pending]
+        user_ids = [pk for pk, _email, _name in selectors.moderator_recipients()]
+        for _key, notify in review_due_notifiers:
+            notify(due=due, user_ids=user_ids)
+        GuideReviewReminder.objects.filter(pk__in=[r.pk for r in pending]).update(
+            notified_at=timezone.now()
+        )
+    return len(pending)
+
+
 def guide_review_reminders_run() -> dict[str, int]:
-    """Record newly due guides and e-mail the moderators (the beat job's service)."""
+    """Record newly due guides, notify and e-mail the moderators (the beat job)."""
     recorded = guide_review_reminders_record()
+    notified = guide_review_notifications_send()
     sent = guide_review_reminders_send()
-    return {"recorded": recorded, "sent": sent}
+    return {"recorded": recorded, "notified": notified, "sent": sent}

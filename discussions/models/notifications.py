@@ -139,6 +139,7 @@ class NotificationKind(models.TextChoices):
     ROADMAP_CHANGED = "roadmap_changed", _("A roadmap item changed status")
     POST_REJECTED = "post_rejected", _("A moderator did not approve your post")
     POST_APPROVED = "post_approved", _("A moderator approved your post")
+    GUIDE_REVIEW_DUE = "guide_review_due", _("A guide is due for review")
 
 
 class EmailState(models.TextChoices):

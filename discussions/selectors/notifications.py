@@ -152,6 +152,9 @@ _HEADLINES: dict[str, Any] = {
     NotificationKind.POST_REJECTED: gettext_lazy(
         "A moderator did not approve your post in “%(title)s”"
     ),
+    NotificationKind.GUIDE_REVIEW_DUE: gettext_lazy(
+        "A guide has been due for review since %(due_on)s"
+    ),
 }
 
 
@@ -173,9 +176,17 @@ def notification_describe(*, notification: Notification) -> dict[str, str]:
         text = _("%(who)s started “%(title)s”")
     else:
         text = str(_HEADLINES.get(kind, _HEADLINES[NotificationKind.POST_REJECTED]))
-    headline = text % {"who": who, "title": title, "product": product}
+    headline = text % {
+        "who": who,
+        "title": title,
+        "product": product,
+        "due_on": data.get("due_on", ""),
+    }
     if kind in (NotificationKind.DISCLOSURE_CHANGED, NotificationKind.ROADMAP_CHANGED):
         url = _product_url(notification)
+    elif kind == NotificationKind.GUIDE_REVIEW_DUE and data.get("guide"):
+        # The guide in the admin, where a moderator reviews it (or marks it reviewed).
+        url = reverse("wagtailadmin_pages:edit", args=[data["guide"]])
     elif kind == NotificationKind.POST_REJECTED:
         url = reverse("discussions:notifications")
     else:

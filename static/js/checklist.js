@@ -1,9 +1,11 @@
 /*
  * Checklist self-assessment, kept in this browser only (localStorage).
  *
- * Nothing here talks to the server: the answers are read from and written to
- * localStorage under one key per checklist page, and the CSV export is built
- * in the browser. Without this script the page is a printable list.
+ * The answers are read from and written to localStorage under one key per
+ * checklist page, and the CSV export is built in the browser. Nothing is sent
+ * to the server unless a signed-in member clicks "Save my answers to my
+ * account" (or loads or deletes what they saved there). Without this script the
+ * page is a printable list.
  */
 (function () {
   "use strict";
@@ -166,6 +168,61 @@
     save({});
     progress({});
   });
+
+  var account = root.querySelector("[data-checklist-account]");
+  if (account) {
+    var status = account.querySelector("[data-checklist-account-status]");
+    var token = account.querySelector("input[name=csrfmiddlewaretoken]").value;
+
+    var say = function (name, detail) {
+      status.textContent = detail || account.getAttribute("data-msg-" + name);
+    };
+
+    var send = function (url, body) {
+      return window.fetch(url, {
+        method: body ? "POST" : "GET",
+        credentials: "same-origin",
+        headers: { "X-CSRFToken": token, Accept: "application/json" },
+        body: body || null,
+      }).then(function (response) {
+        return response.json().then(function (data) {
+          if (!response.ok) {
+            throw new Error(data.error || "");
+          }
+          return data;
+        });
+      });
+    };
+
+    var failed = function (error) {
+      say("failed", error && error.message ? error.message : "");
+    };
+
+    account.querySelector("[data-checklist-save]").addEventListener("click", function () {
+      var body = new FormData();
+      body.append("answers", JSON.stringify(collect()));
+      send(account.getAttribute("data-answers-url"), body).then(function (data) {
+        say(data.saved ? "saved" : "none");
+      }, failed);
+    });
+    account.querySelector("[data-checklist-load]").addEventListener("click", function () {
+      send(account.getAttribute("data-answers-url")).then(function (data) {
+        if (!data.answers) {
+          say("none");
+          return;
+        }
+        apply(data.answers);
+        save(data.answers);
+        progress(data.answers);
+        say("loaded");
+      }, failed);
+    });
+    account.querySelector("[data-checklist-delete]").addEventListener("click", function () {
+      send(account.getAttribute("data-delete-url"), new FormData()).then(function (data) {
+        say(data.deleted ? "deleted" : "none");
+      }, failed);
+    });
+  }
 
   var initial = load();
   apply(initial);

@@ -133,11 +133,12 @@ def test_responsiveness_needs_k_items_per_quarter(
     )
     # then
     spring_row, summer_row = rows
-    assert spring_row.items.value == 5
-    assert spring_row.median_days == 2.0
-    assert spring_row.within_window_percent == 60
-    assert not summer_row.items.shown
-    assert summer_row.median_days is None
+    assert spring_row.red_flags.items.value == 5
+    assert spring_row.red_flags.median_days == 2.0
+    assert spring_row.red_flags.within_window_percent == 60
+    assert not spring_row.licensing.items.shown
+    assert not summer_row.red_flags.items.shown
+    assert summer_row.red_flags.median_days is None
 
 
 def test_vendor_page_says_not_enough_items(client, product_a):

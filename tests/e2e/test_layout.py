@@ -26,6 +26,7 @@ def test_home_page_has_landmarks_and_skip_link(live_server, page):
     assert nav_links.all_inner_texts() == [
         "Home",
         "Guides",
+        "Events",
         "Discussions",
         "Vendors",
         "Privacy criteria",

@@ -17,3 +17,9 @@ def can_use_vendor_tools(user: Any) -> bool:
     return bool(getattr(user, "is_authenticated", False)) and (
         permissions.can_access_vendor_admin(user)
     )
+
+
+@register.filter
+def response_figures(row: Any, kind: str) -> Any:
+    """Return one kind's figures of a quarter's responsiveness (``red_flags``, ``licensing``)."""
+    return row.licensing if kind == "licensing" else row.red_flags

@@ -11,6 +11,11 @@ The tree is fixed by each type's ``parent_page_types``/``subpage_types``::
 
 from cop.guides.models.checklists import ChecklistPage
 from cop.guides.models.events import Attendance, EventIndexPage, EventPage
+from cop.guides.models.members import (
+    FollowedSection,
+    SavedChecklistAnswers,
+    SectionFollow,
+)
 from cop.guides.models.pages import (
     GuideIndexPage,
     GuidePage,
@@ -33,6 +38,7 @@ __all__ = [
     "ChecklistPage",
     "EventIndexPage",
     "EventPage",
+    "FollowedSection",
     "GuideIndexPage",
     "GuidePage",
     "GuidePageTag",
@@ -40,6 +46,8 @@ __all__ = [
     "HomeFeaturedGuide",
     "HomePage",
     "PeerReviewTask",
+    "SavedChecklistAnswers",
+    "SectionFollow",
     "StandardPage",
     "WorkingGroupIndexPage",
     "WorkingGroupMembership",

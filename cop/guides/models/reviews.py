@@ -15,7 +15,8 @@ class GuideReviewReminder(TimeStampedModel):
     plus a whole number of ``COP_GUIDES_REVIEW_MONTHS``), so a guide is reported once
     per period: the unique constraint makes a second run, or a redelivered task, a
     no-op. ``sent_at`` stays empty until the moderators' e-mail went out, so a failed
-    send is retried by the next run.
+    send is retried by the next run. ``notified_at`` is set in the transaction that
+    writes the moderators' in-app notifications, so they get one per guide and period.
     """
 
     guide = models.ForeignKey(
@@ -23,6 +24,7 @@ class GuideReviewReminder(TimeStampedModel):
     )
     due_on = models.DateField()
     sent_at = models.DateTimeField(null=True, blank=True)
+    notified_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         verbose_name = _("guide review reminder")

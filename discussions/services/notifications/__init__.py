@@ -43,6 +43,7 @@ from .fanout import (
 from .hooks import (
     notify_answer_accepted,
     notify_disclosure_published,
+    notify_guides_due_for_review,
     notify_post_published,
     notify_post_reviewed,
     notify_red_flag_released,
@@ -61,6 +62,7 @@ __all__ = [
     "notifications_mark_all_read",
     "notify_answer_accepted",
     "notify_disclosure_published",
+    "notify_guides_due_for_review",
     "notify_post_published",
     "notify_post_reviewed",
     "notify_red_flag_released",

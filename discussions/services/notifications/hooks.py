@@ -2,9 +2,19 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from discussions.models import NotificationEvent, NotificationKind, Post, Topic
+from django.contrib.auth import get_user_model
+
+from discussions.models import (
+    EmailState,
+    Notification,
+    NotificationEvent,
+    NotificationKind,
+    Post,
+    Topic,
+)
 
 from .fanout import notification_event_record
 from .outbox import (
@@ -17,6 +27,7 @@ from .outbox import (
 )
 
 if TYPE_CHECKING:
+    from cop.guides.hooks import ReviewDue
     from vendors.models import DisclosureVersion, RoadmapStatusChange
 
 
@@ -136,3 +147,35 @@ def notify_roadmap_status_changed(*, change: RoadmapStatusChange) -> None:
             "to": change.to_status,
         },
     )
+
+
+def notify_guides_due_for_review(
+    *, due: Sequence[ReviewDue], user_ids: Sequence[int]
+) -> int:
+    """Tell the moderators ``user_ids``, on the site, that guides are due for review.
+
+    Called by ``cop.guides`` once per guide and review period, inside the
+    transaction that marks the period notified (so at most one notification per
+    moderator, guide and period). No e-mail: the review reminder e-mail already
+    lists the guides. ``data`` holds the guide's ID and the day it became due.
+    Two queries, whatever the number of guides and moderators.
+    """
+    if not due or not user_ids:
+        return 0
+    active = list(
+        get_user_model()
+        .objects.filter(pk__in=sorted(user_ids), is_active=True)
+        .values_list("pk", flat=True)
+    )
+    rows = [
+        Notification(
+            user_id=user_id,
+            kind=NotificationKind.GUIDE_REVIEW_DUE,
+            data={"guide": item.guide_id, "due_on": item.due_on.isoformat()},
+            email_state=EmailState.NONE,
+        )
+        for item in due
+        for user_id in active
+    ]
+    Notification.objects.bulk_create(rows)
+    return len(rows)

@@ -37,7 +37,7 @@ def test_moderators_get_one_mail_listing_overdue_guides_once_per_period(
     # when
     result = guide_review_reminders_task.delay().get()
     # then
-    assert result == {"recorded": 1, "sent": 1}
+    assert result == {"recorded": 1, "notified": 1, "sent": 1}
     assert sorted(m.to[0] for m in mail.outbox) == [
         "ana@cop.example",
         "ben@cop.example",
@@ -48,9 +48,17 @@ def test_moderators_get_one_mail_listing_overdue_guides_once_per_period(
     assert "Guide 2" not in message.body
     assert "/admin/pages/" in message.body
     # a second run the same day, or the next day, sends nothing more
-    assert guide_review_reminders_task.delay().get() == {"recorded": 0, "sent": 0}
+    assert guide_review_reminders_task.delay().get() == {
+        "recorded": 0,
+        "notified": 0,
+        "sent": 0,
+    }
     with time_machine.travel(NOON + dt.timedelta(days=1), tick=False):
-        assert guide_review_reminders_task.delay().get() == {"recorded": 0, "sent": 0}
+        assert guide_review_reminders_task.delay().get() == {
+            "recorded": 0,
+            "notified": 0,
+            "sent": 0,
+        }
     assert len(mail.outbox) == 2
     assert GuideReviewReminder.objects.get().due_on == dt.date(2026, 11, 20)
 
@@ -63,7 +71,11 @@ def test_a_guide_still_unreviewed_a_period_later_is_reported_again(
     with time_machine.travel(NOON, tick=False):
         guide_review_reminders_task.delay().get()
     with time_machine.travel(NOON + dt.timedelta(days=200), tick=False):
-        assert guide_review_reminders_task.delay().get() == {"recorded": 1, "sent": 1}
+        assert guide_review_reminders_task.delay().get() == {
+            "recorded": 1,
+            "notified": 1,
+            "sent": 1,
+        }
     assert list(
         GuideReviewReminder.objects.order_by("due_on").values_list("due_on", flat=True)
     ) == [dt.date(2026, 7, 31), dt.date(2027, 1, 31)]
@@ -88,10 +100,18 @@ def test_a_failed_send_is_retried_by_the_next_run(
         raise smtplib.SMTPServerDisconnected("down")
 
     monkeypatch.setattr(services_reviews, "send_mass_mail", refuse)
-    assert guide_review_reminders_task.delay().get() == {"recorded": 1, "sent": 0}
+    assert guide_review_reminders_task.delay().get() == {
+        "recorded": 1,
+        "notified": 1,
+        "sent": 0,
+    }
     assert GuideReviewReminder.objects.get().sent_at is None
     monkeypatch.undo()
-    assert guide_review_reminders_task.delay().get() == {"recorded": 0, "sent": 1}
+    assert guide_review_reminders_task.delay().get() == {
+        "recorded": 0,
+        "notified": 0,
+        "sent": 1,
+    }
     assert len(mail.outbox) == 1
 
 
