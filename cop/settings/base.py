@@ -544,6 +544,8 @@ _RETENTION_DEFAULT_DAYS = {
     "unconfirmed_accounts": 7,
     "expired_sessions": 0,
     "data_exports": 7,
+    # Counted from the day an invitation was accepted or expired unused.
+    "invitations": 90,
 }
 COP_RETENTION_DAYS = {
     key: env.int(f"COP_RETENTION_{key.upper()}_DAYS", default=days)
