@@ -10,8 +10,6 @@ on the field they concern with :func:`apply_service_errors`.
 
 from __future__ import annotations
 
-import hashlib
-import json
 from collections.abc import Mapping
 from typing import Any, Final
 
@@ -115,8 +113,9 @@ class AnswerForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
     )
 
-    #: The rendered form, set by the view (from the fragment cache when unbound).
-    html: str = ""
+    #: The declared fields below are never changed per instance (only added to), so
+    #: their labels and choices are translated once (vendors.templatetags.editor_fields).
+    declared_fields_fixed: Final = True
 
     def __init__(
         self, *args: Any, criterion: Any, answer: Any = None, **kwargs: Any
@@ -358,28 +357,6 @@ class AnswerForm(forms.Form):
         ]
 
     # ------------------------------------------------------------ template helpers
-
-    def cache_parts(self) -> list[str] | None:
-        """Return what an unbound form's HTML depends on, or None (bound: not cached).
-
-        The criterion (its row, options and scale) and the saved answer as stored;
-        the reference-data scope and the deploy fingerprint are added by the cache.
-        """
-        if self.is_bound:
-            return None
-        answer = self.answer.serializable_data() if self.answer is not None else None
-        answer = {k: v for k, v in (answer or {}).items() if k not in ("pk", "id")}
-        payload = json.dumps(
-            [
-                self.criterion.code,
-                self.criterion.updated_at,
-                [(o.key, o.label) for o in self.criterion.options.all()],
-                answer,
-            ],
-            sort_keys=True,
-            default=str,
-        )
-        return ["editor-answer", hashlib.sha256(payload.encode()).hexdigest()]
 
     @property
     def value_field(self) -> forms.BoundField | None:
