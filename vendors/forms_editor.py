@@ -28,7 +28,7 @@ from vendors.forms_editor_support import (
     detail_value,
 )
 from vendors.models import AnswerStatus, Configurability, DocumentType, EvidenceBasis
-from vendors.validation import evidence_pdf_error
+from vendors.validation import evidence_pdf_error, evidence_too_large
 
 __all__ = ["BLANK_ENTRIES", "AnswerForm", "apply_service_errors"]
 
@@ -118,13 +118,21 @@ class AnswerForm(forms.Form):
     declared_fields_fixed: Final = True
 
     def __init__(
-        self, *args: Any, criterion: Any, answer: Any = None, **kwargs: Any
+        self,
+        *args: Any,
+        criterion: Any,
+        answer: Any = None,
+        refused: Mapping[str, str] | None = None,
+        **kwargs: Any,
     ) -> None:
+        """``refused``: ``{field name: file name}`` of the uploads refused for their
+        size before they arrived (:func:`vendors.uploads.refused_uploads`)."""
         kwargs.setdefault("prefix", criterion.code)
         kwargs.setdefault("initial", answer_initial(criterion, answer))
         super().__init__(*args, **kwargs)
         self.criterion = criterion
         self.answer = answer
+        self.refused = refused or {}
         self.kind: str = criterion.scale_kind
         scale = criterion.scale or {}
         options = [(o.key, o.label) for o in criterion.options.all()]
@@ -302,6 +310,8 @@ class AnswerForm(forms.Form):
         }
 
     def clean_evidence_file(self) -> Any:
+        if name := self.refused.get(self.add_prefix("evidence_file")):
+            raise forms.ValidationError(evidence_too_large(name))
         upload = self.cleaned_data.get("evidence_file")
         if upload and (message := evidence_pdf_error(upload)):
             raise forms.ValidationError(message)

@@ -18,6 +18,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from cop.core.uploads import limit_uploads, refused_uploads
+from cop.guides.documents import max_document_bytes
 from vendors import cache, permissions, selectors, services
 from vendors import selectors_editor as editor
 from vendors import selectors_public as public
@@ -53,12 +55,20 @@ def _bound_forms(
     request: HttpRequest, criteria: list[Any], draft: Disclosure | None
 ) -> list[AnswerForm]:
     answers = {a.criterion_id: a for a in draft.answers.all()} if draft else {}
+    refused = refused_uploads(request)
     return [
-        AnswerForm(request.POST, request.FILES, criterion=c, answer=answers.get(c.pk))
+        AnswerForm(
+            request.POST,
+            request.FILES,
+            criterion=c,
+            answer=answers.get(c.pk),
+            refused=refused,
+        )
         for c in criteria
     ]
 
 
+@limit_uploads(max_document_bytes)
 @login_required
 @require_http_methods(["GET", "HEAD", "POST"])
 def disclosure_edit(request: HttpRequest, product_id: int) -> HttpResponse:
@@ -92,7 +102,7 @@ def disclosure_edit(request: HttpRequest, product_id: int) -> HttpResponse:
             if all(valid):
                 messages.success(request, _("Draft saved."))
                 return redirect(_editor_url(product))
-        if request.FILES:
+        if request.FILES or refused_uploads(request):
             problems.append(
                 _("Files are not kept when nothing is saved: choose them again.")
             )
