@@ -106,6 +106,50 @@ def published_html(
     )
 
 
+def published_html_many(
+    *, scopes: Sequence[str], items: Sequence[tuple[Sequence[str], Callable[[], str]]]
+) -> list[SafeString]:
+    """Return the HTML of each ``(parts, render)``, looked up together (see above)."""
+    if not enabled():
+        return [mark_safe(render()) for _parts, render in items]  # noqa: S308
+    context = _context_parts()
+    return pagecache.fragments(
+        scopes=[*scopes, REFERENCE_SCOPE],
+        items=[([*context, *parts], render) for parts, render in items],
+        timeout=FRAGMENT_TIMEOUT,
+    )
+
+
+#: Values built from the reference data, kept in this process: ``{token: {parts: value}}``.
+_reference_values: dict[str, dict[tuple[str, ...], Any]] = {}
+
+
+def reference_value(*, parts: Sequence[str], build: Callable[[], T]) -> T:
+    """Return ``build()``, kept in this process until the reference data change.
+
+    For what is read on every request and changes only with the criteria, domains,
+    modules and options (the ``vendors:reference`` scope), e.g. the criteria of a
+    product type with their options; the values are shared between requests, so
+    read-only. Built anew when the cache is off or down.
+    """
+    if not enabled():
+        return build()
+    try:
+        (token,) = pagecache.scope_versions([REFERENCE_SCOPE])
+    except Exception:
+        logger.warning("reference data version unavailable", exc_info=True)
+        return build()
+    values = _reference_values.get(token)
+    if values is None:
+        _reference_values.clear()  # values of an older version
+        values = _reference_values.setdefault(token, {})
+    value: T | None = values.get(tuple(parts))
+    if value is None:
+        value = build()
+        values[tuple(parts)] = value
+    return value
+
+
 def published_value(
     *, scopes: Sequence[str], parts: Sequence[str], build: Callable[[], T]
 ) -> T:

@@ -10,8 +10,6 @@ on the field they concern with :func:`apply_service_errors`.
 
 from __future__ import annotations
 
-import hashlib
-import json
 from collections.abc import Mapping
 from typing import Any, Final
 
@@ -30,7 +28,7 @@ from vendors.forms_editor_support import (
     detail_value,
 )
 from vendors.models import AnswerStatus, Configurability, DocumentType, EvidenceBasis
-from vendors.validation import evidence_pdf_error
+from vendors.validation import evidence_pdf_error, evidence_too_large
 
 __all__ = ["BLANK_ENTRIES", "AnswerForm", "apply_service_errors"]
 
@@ -115,17 +113,26 @@ class AnswerForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
     )
 
-    #: The rendered form, set by the view (from the fragment cache when unbound).
-    html: str = ""
+    #: The declared fields below are never changed per instance (only added to), so
+    #: their labels and choices are translated once (vendors.templatetags.editor_fields).
+    declared_fields_fixed: Final = True
 
     def __init__(
-        self, *args: Any, criterion: Any, answer: Any = None, **kwargs: Any
+        self,
+        *args: Any,
+        criterion: Any,
+        answer: Any = None,
+        refused: Mapping[str, str] | None = None,
+        **kwargs: Any,
     ) -> None:
+        """``refused``: ``{field name: file name}`` of the uploads refused for their
+        size before they arrived (:func:`vendors.uploads.refused_uploads`)."""
         kwargs.setdefault("prefix", criterion.code)
         kwargs.setdefault("initial", answer_initial(criterion, answer))
         super().__init__(*args, **kwargs)
         self.criterion = criterion
         self.answer = answer
+        self.refused = refused or {}
         self.kind: str = criterion.scale_kind
         scale = criterion.scale or {}
         options = [(o.key, o.label) for o in criterion.options.all()]
@@ -303,6 +310,8 @@ class AnswerForm(forms.Form):
         }
 
     def clean_evidence_file(self) -> Any:
+        if name := self.refused.get(self.add_prefix("evidence_file")):
+            raise forms.ValidationError(evidence_too_large(name))
         upload = self.cleaned_data.get("evidence_file")
         if upload and (message := evidence_pdf_error(upload)):
             raise forms.ValidationError(message)
@@ -358,28 +367,6 @@ class AnswerForm(forms.Form):
         ]
 
     # ------------------------------------------------------------ template helpers
-
-    def cache_parts(self) -> list[str] | None:
-        """Return what an unbound form's HTML depends on, or None (bound: not cached).
-
-        The criterion (its row, options and scale) and the saved answer as stored;
-        the reference-data scope and the deploy fingerprint are added by the cache.
-        """
-        if self.is_bound:
-            return None
-        answer = self.answer.serializable_data() if self.answer is not None else None
-        answer = {k: v for k, v in (answer or {}).items() if k not in ("pk", "id")}
-        payload = json.dumps(
-            [
-                self.criterion.code,
-                self.criterion.updated_at,
-                [(o.key, o.label) for o in self.criterion.options.all()],
-                answer,
-            ],
-            sort_keys=True,
-            default=str,
-        )
-        return ["editor-answer", hashlib.sha256(payload.encode()).hexdigest()]
 
     @property
     def value_field(self) -> forms.BoundField | None:

@@ -16,7 +16,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from wagtail.models import Revision, TaskState, WorkflowState
 
-from vendors import permissions
+from vendors import cache, permissions
 from vendors.models import Disclosure, DisclosureVersion, Product, RoadmapItem
 from vendors.selectors import disclosure_version_latest
 from vendors.services.changelog import (
@@ -63,6 +63,35 @@ def disclosure_draft(*, disclosure: Disclosure | None) -> Disclosure | None:
         .get(pk=disclosure.pk)
     )
     return live
+
+
+def editor_criteria(*, product: Product) -> list[Any]:
+    """Return the criteria applying to ``product`` with their domains and options.
+
+    Read on every view of the editor: kept in the process per product type until the
+    reference data change (:func:`vendors.cache.reference_value`); read-only.
+    """
+    criteria: list[Any] = cache.reference_value(
+        parts=["editor-criteria", product.product_type],
+        build=lambda: applicable_criteria(product=product),
+    )
+    return criteria
+
+
+def answer_contents(
+    *, disclosure: Disclosure | None
+) -> dict[int, dict[str, Any]] | None:
+    """Return the draft's answers as stored, by criterion id, without building objects.
+
+    From the latest revision's content; None when the disclosure has no revision
+    (read its objects with :func:`disclosure_draft` instead).
+    """
+    if disclosure is None:
+        return {}
+    if not disclosure.latest_revision_id:
+        return None
+    content = disclosure.latest_revision.content
+    return {int(a["criterion"]): a for a in content.get("answers") or []}
 
 
 def criteria_by_domain(*, criteria: list[Any]) -> list[tuple[Any, list[Any]]]:

@@ -251,6 +251,16 @@ def answer_errors(
     return errors
 
 
+def evidence_too_large(name: str) -> str:
+    """Return the refusal of a document over the size limit."""
+    from cop.guides.documents import max_document_bytes
+
+    return _("“%(name)s” is larger than %(mb)s MB.") % {
+        "name": name,
+        "mb": max_document_bytes() // (1024 * 1024),
+    }
+
+
 def evidence_pdf_error(upload: Any) -> str | None:
     """Return why ``upload`` cannot be evidence (PDF only, size-limited), or None."""
     from cop.guides.documents import content_matches_extension, max_document_bytes
@@ -258,12 +268,8 @@ def evidence_pdf_error(upload: Any) -> str | None:
     name = str(getattr(upload, "name", ""))
     if not name.lower().endswith(".pdf"):
         return _("Attach a PDF file (“%(name)s” is not one).") % {"name": name}
-    limit = max_document_bytes()
-    if upload.size > limit:
-        return _("“%(name)s” is larger than %(mb)s MB.") % {
-            "name": name,
-            "mb": limit // (1024 * 1024),
-        }
+    if upload.size > max_document_bytes():
+        return evidence_too_large(name)
     if not content_matches_extension(upload, "pdf"):
         return _("“%(name)s” is not a real PDF: its content does not start as one.") % {
             "name": name

@@ -7,7 +7,6 @@ alike), read through :mod:`vendors.selectors_editor`, change through
 
 from __future__ import annotations
 
-import functools
 from typing import Any
 
 from django.contrib import messages
@@ -15,18 +14,19 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from cop.core.uploads import limit_uploads, refused_uploads
+from cop.guides.documents import max_document_bytes
 from vendors import cache, permissions, selectors, services
 from vendors import selectors_editor as editor
 from vendors import selectors_public as public
+from vendors.editor_rendering import DraftLoader, answer_groups
 from vendors.forms_editor import AnswerForm, apply_service_errors
 from vendors.forms_review import ReviewForm
 from vendors.models import Disclosure, Product
-from vendors.services.snapshots import applicable_criteria
 from vendors.views_spreadsheet import ImportForm
 
 
@@ -51,30 +51,37 @@ def workspace(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _answer_forms(
-    request: HttpRequest, product: Product, draft: Disclosure | None
+def _bound_forms(
+    request: HttpRequest, criteria: list[Any], draft: Disclosure | None
 ) -> list[AnswerForm]:
     answers = {a.criterion_id: a for a in draft.answers.all()} if draft else {}
-    data, files = (
-        (request.POST, request.FILES) if request.method == "POST" else (None, None)
-    )
+    refused = refused_uploads(request)
     return [
-        AnswerForm(data, files, criterion=c, answer=answers.get(c.pk))
-        for c in applicable_criteria(product=product)
+        AnswerForm(
+            request.POST,
+            request.FILES,
+            criterion=c,
+            answer=answers.get(c.pk),
+            refused=refused,
+        )
+        for c in criteria
     ]
 
 
+@limit_uploads(max_document_bytes)
 @login_required
 @require_http_methods(["GET", "HEAD", "POST"])
 def disclosure_edit(request: HttpRequest, product_id: int) -> HttpResponse:
     """Edit the draft disclosure of a product: one form, every applicable criterion."""
     product = permissions.access_product_for_edit(request.user, product_id)
     disclosure = editor.disclosure_for_product(product=product)
-    draft = editor.disclosure_draft(disclosure=disclosure)
-    forms = _answer_forms(request, product, draft)
+    draft = DraftLoader(disclosure)
+    criteria = editor.editor_criteria(product=product)
+    forms: list[AnswerForm] = []
     problems: list[str] = []
     in_review = disclosure is not None and disclosure.workflow_in_progress
     if request.method == "POST" and not in_review:
+        forms = _bound_forms(request, criteria, draft())
         valid = [form.is_valid() for form in forms]
         records = [r for f in forms if f.is_valid() and (r := f.to_record())]
         try:
@@ -95,7 +102,7 @@ def disclosure_edit(request: HttpRequest, product_id: int) -> HttpResponse:
             if all(valid):
                 messages.success(request, _("Draft saved."))
                 return redirect(_editor_url(product))
-        if request.FILES:
+        if request.FILES or refused_uploads(request):
             problems.append(
                 _("Files are not kept when nothing is saved: choose them again.")
             )
@@ -117,7 +124,9 @@ def disclosure_edit(request: HttpRequest, product_id: int) -> HttpResponse:
             "rejection": editor.disclosure_last_rejection(disclosure=disclosure)
             if disclosure
             else None,
-            "groups": _grouped(forms),
+            "groups": answer_groups(
+                criteria, forms or None, disclosure=disclosure, draft=draft
+            ),
             "review": _review(product, disclosure, draft),
             "problems": problems,
             "import_form": ImportForm(),
@@ -126,16 +135,16 @@ def disclosure_edit(request: HttpRequest, product_id: int) -> HttpResponse:
 
 
 def _review(
-    product: Product, disclosure: Disclosure | None, draft: Disclosure | None
+    product: Product, disclosure: Disclosure | None, draft: DraftLoader
 ) -> editor.DraftReview:
     """Return the draft's progress and changes, cached per draft revision."""
     revision_id = disclosure.latest_revision_id if disclosure is not None else None
     if revision_id is None:
-        return editor.draft_review(product=product, draft=draft)
+        return editor.draft_review(product=product, draft=draft())
     return cache.published_value(
         scopes=[cache.product_scope(product.pk)],  # bumped when a version is published
         parts=["editor-review", str(revision_id)],
-        build=lambda: editor.draft_review(product=product, draft=draft),
+        build=lambda: editor.draft_review(product=product, draft=draft()),
     )
 
 
@@ -147,37 +156,14 @@ def _service_problems(forms: list[AnswerForm], error: ValidationError) -> list[s
     )
 
 
-def _rendered(form: AnswerForm) -> str:
-    """Return the HTML of one answer form; unbound ones come from the fragment cache."""
-    parts = form.cache_parts()
-    render = functools.partial(
-        render_to_string, "vendors/_answer_form.html", {"form": form}
-    )
-    if parts is None:
-        return render()
-    return cache.published_html(scopes=[], parts=parts, render=render)
-
-
-def _grouped(forms: list[AnswerForm]) -> list[dict[str, Any]]:
-    groups: list[dict[str, Any]] = []
-    for form in forms:
-        form.html = _rendered(form)
-        domain = form.criterion.domain
-        if not groups or groups[-1]["domain"].pk != domain.pk:
-            groups.append({"domain": domain, "forms": [], "errors": 0})
-        groups[-1]["forms"].append(form)
-        groups[-1]["errors"] += 1 if form.is_bound and form.errors else 0
-    return groups
-
-
 @login_required
 @require_http_methods(["GET", "HEAD"])
 def disclosure_preview(request: HttpRequest, product_id: int) -> HttpResponse:
     """Show the draft as the public product page would show it once approved."""
     product = permissions.access_product_for_edit(request.user, product_id)
     disclosure = editor.disclosure_for_product(product=product)
-    draft = editor.disclosure_draft(disclosure=disclosure)
-    preview = editor.draft_preview_version(product=product, draft=draft)
+    draft = DraftLoader(disclosure)
+    preview = editor.draft_preview_version(product=product, draft=draft())
     response = render(
         request,
         "vendors/disclosure_preview.html",

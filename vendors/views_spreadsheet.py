@@ -6,6 +6,9 @@ saved by :func:`vendors.services.disclosure_import`.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -15,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
+from cop.core.uploads import limit_uploads, refused_uploads
 from vendors import permissions, services
 from vendors.models import Product
 from vendors.spreadsheets.export import (
@@ -37,6 +41,20 @@ class ImportForm(forms.Form):
             }
         ),
     )
+
+    def __init__(
+        self, *args: Any, refused: Mapping[str, str] | None = None, **kwargs: Any
+    ) -> None:
+        """``refused``: the uploads refused for their size as they arrived."""
+        super().__init__(*args, **kwargs)
+        self.refused_name = (refused or {}).get(self.add_prefix("file"))
+        if self.refused_name:
+            self.fields["file"].required = False  # it was sent: say why it is missing
+
+    def clean_file(self) -> Any:
+        if self.refused_name:
+            raise forms.ValidationError(too_large().message)
+        return self.cleaned_data.get("file")
 
 
 def _send(download: Download) -> HttpResponse:
@@ -71,12 +89,13 @@ def template_download(
     return _send(template_export(product_type=product_type, fmt=fmt))
 
 
+@limit_uploads(lambda: MAX_UPLOAD_BYTES)
 @login_required
 @require_POST
 def disclosure_upload(request: HttpRequest, product_id: int) -> HttpResponse:
     """Import a filled spreadsheet into the draft; list the problems if any."""
     product = permissions.access_product_for_edit(request.user, product_id)
-    form = ImportForm(request.POST, request.FILES)
+    form = ImportForm(request.POST, request.FILES, refused=refused_uploads(request))
     error: SpreadsheetError | None = None
     if form.is_valid():
         upload = form.cleaned_data["file"]

@@ -240,6 +240,43 @@ def fragment(
     return mark_safe(html)  # noqa: S308 - HTML rendered by a template
 
 
+def fragments(
+    *,
+    scopes: Sequence[str],
+    items: Sequence[tuple[Sequence[str], Callable[[], str]]],
+    timeout: int,
+) -> list[SafeString]:
+    """Return the HTML of each ``(parts, render)`` as :func:`fragment` would.
+
+    For a page made of many fragments: the scope versions are read once and the
+    fragments in one round trip, and only the missing ones are rendered (then stored
+    in one round trip too).
+    """
+    try:
+        versions = scope_versions(scopes)
+        keys = [content_key(*versions, *parts) for parts, _render in items]
+        found = {key: value for key in keys if (value := _local.get(key)) is not None}
+        if missing := [key for key in keys if key not in found]:
+            for key, value in _cache().get_many(missing).items():
+                _local.put(key, value, _size(value))
+                found[key] = value
+    except Exception:
+        logger.warning("fragment cache unavailable", exc_info=True)
+        return [mark_safe(render()) for _parts, render in items]  # noqa: S308
+    rendered: dict[str, str] = {}
+    for key, (_parts, render) in zip(keys, items, strict=True):
+        if key not in found:
+            found[key] = rendered[key] = render()
+    if rendered:
+        try:
+            _cache().set_many(rendered, timeout)
+            for key, value in rendered.items():
+                _local.put(key, value, _size(value))
+        except Exception:
+            logger.warning("fragment cache unavailable", exc_info=True)
+    return [mark_safe(found[key]) for key in keys]  # noqa: S308 - rendered templates
+
+
 def anonymous_request(request: HttpRequest) -> bool:
     """Return whether ``request`` may be answered with a page shared by everyone."""
     if request.method not in _SAFE_METHODS:

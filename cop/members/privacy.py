@@ -14,6 +14,7 @@ from typing import Any
 from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
 from allauth.usersessions.models import UserSession
+from django.db.models import Q
 
 from cop.members.models import (
     AffiliationInvitation,
@@ -21,7 +22,7 @@ from cop.members.models import (
     Membership,
     Suspension,
 )
-from cop.privacy.hooks import DataPart, member_data, rows
+from cop.privacy.hooks import DataPart, member_data, oldest_pks, retention_purgers, rows
 
 
 def export_members(user: Any) -> Mapping[str, Any]:
@@ -124,8 +125,23 @@ def erase_invitations(*, user: Any, keep_posts: bool) -> None:
         AffiliationInvitation.objects.filter(email__iexact=address).delete()
 
 
+def purge_invitations(*, cutoff: Any, limit: int) -> int:
+    """Delete up to ``limit`` invitations accepted or expired before ``cutoff``.
+
+    An invitation that is still open is kept whatever its age; one used or expired is
+    of no further use, and its row holds the address it was sent to.
+    """
+    done = Q(accepted_at__lt=cutoff) | Q(
+        accepted_at__isnull=True, expires_at__lt=cutoff
+    )
+    ids = oldest_pks(AffiliationInvitation.objects.filter(done), limit)
+    AffiliationInvitation.objects.filter(pk__in=ids).delete()
+    return len(ids)
+
+
 def register_invitations() -> None:
-    """Register the invitations' part of the member data registry."""
+    """Register the invitations' part of the member data registry and their purger."""
+    retention_purgers.register("invitations", purge_invitations)
     member_data.register(
         "invitations",
         DataPart(

@@ -54,6 +54,11 @@ _RULES: tuple[tuple[str, Promise, Promise], ...] = (
         _("Your data export files, once built"),
         _("deleted by the nightly retention job; the download link stops working"),
     ),
+    (
+        "invitations",
+        _("Invitations to represent a vendor, with the e-mail address they went to"),
+        _("deleted by the nightly retention job, counted from acceptance or expiry"),
+    ),
 )
 
 

@@ -89,6 +89,9 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # Before anything reads a form: views that limit their uploads get the handler that
+    # refuses an oversized file before it is written (cop.core.uploads).
+    "cop.core.uploads.UploadLimitMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -544,6 +547,8 @@ _RETENTION_DEFAULT_DAYS = {
     "unconfirmed_accounts": 7,
     "expired_sessions": 0,
     "data_exports": 7,
+    # Counted from the day an invitation was accepted or expired unused.
+    "invitations": 90,
 }
 COP_RETENTION_DAYS = {
     key: env.int(f"COP_RETENTION_{key.upper()}_DAYS", default=days)

@@ -261,3 +261,51 @@ def test_cached_answer_forms_follow_every_saved_change(rep_client, product_a, se
     assert 'value="none" id="id_VPD-GOV-01-value_2" checked' not in after
     assert 'value="soon"' in bad.content.decode()
     assert 'value="soon"' not in rep_client.get(url).content.decode()
+
+
+def test_warm_editor_builds_no_form_and_runs_the_same_few_queries(
+    rep_client, product_a, vendor_rep_a, settings
+):
+    # given: the page cache on, and a draft of one answer, then of every answer
+    settings.COP_VENDORS_PAGE_CACHE = True
+    django_cache.clear()
+    from tests.vendors.disclosure_fixtures import answer_for, answers_for
+
+    def warm_queries() -> list[str]:
+        assert rep_client.get(edit_url(product_a)).status_code == 200  # fills caches
+        with CaptureQueriesContext(connection) as ctx:
+            assert rep_client.get(edit_url(product_a)).status_code == 200
+        return [q["sql"] for q in ctx.captured_queries]
+
+    disclosure = services.disclosure_create(product=product_a, actor=vendor_rep_a)
+    services.disclosure_save_draft(
+        disclosure=disclosure, actor=vendor_rep_a, answers=[answer_for("VPD-GOV-01")]
+    )
+    few = warm_queries()
+    services.disclosure_save_draft(
+        disclosure=disclosure, actor=vendor_rep_a, answers=answers_for(product_a)
+    )
+    every = warm_queries()
+
+    # then: a constant, small count; neither the criteria nor the answers are read
+    assert len(every) == len(few) <= 8
+    assert not [sql for sql in every if "criterion" in sql or "_answer" in sql]
+
+
+def test_cached_editor_follows_a_change_of_the_criteria(
+    rep_client, product_a, settings, django_capture_on_commit_callbacks
+):
+    from cop.privacy.models import CriterionOption
+
+    settings.COP_VENDORS_PAGE_CACHE = True
+    django_cache.clear()
+    url = edit_url(product_a)
+    rep_client.get(url)
+    option = CriterionOption.objects.filter(criterion__code="VPD-GOV-01").first()
+    assert option is not None
+
+    with django_capture_on_commit_callbacks(execute=True):
+        option.label = "Renamed by the working group"
+        option.save()
+
+    assert "Renamed by the working group" in rep_client.get(url).content.decode()
