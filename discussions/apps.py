@@ -16,6 +16,7 @@ class DiscussionsConfig(AppConfig):
             signal_handlers,
             work,
         )
+        from discussions.selectors import pages as page_search
 
         community_signals.register()
         facts.register()
@@ -25,3 +26,4 @@ class DiscussionsConfig(AppConfig):
         related.register()
         signal_handlers.register()
         work.register()
+        page_search.register()

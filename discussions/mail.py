@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import re
 import smtplib
+from collections.abc import Callable
 from datetime import timedelta
 from email.utils import make_msgid
 from typing import Any
@@ -153,11 +154,15 @@ def member_email_message(
     context: dict[str, Any],
     message_id: str | None = None,
     unsubscribe_scope: str = "all",
+    renderer: Callable[[str, dict[str, Any]], tuple[str, str]] | None = None,
 ) -> EmailMultiAlternatives:
     """Return (without sending) the multipart e-mail :func:`member_email_send` sends.
 
     For callers that send many messages over one connection (digests):
-    pass the result to :func:`email_message_send`.
+    pass the result to :func:`email_message_send`. ``renderer(template, context)``
+    returns the text and HTML bodies instead of rendering the two templates here
+    (the digest renders the parts its members share once: see
+    ``discussions.services.digests.rendering``); it gets the full context.
     """
     if not getattr(user, "email", ""):
         raise PermanentMailError("member has no e-mail address")
@@ -168,8 +173,11 @@ def member_email_message(
         "unsubscribe_url": link,
         "recipient_name": getattr(user, "display_name", "") or "",
     }
-    text = render_to_string(f"emails/{template}.txt", full_context)
-    html = render_to_string(f"emails/{template}.html", full_context)
+    if renderer is not None:
+        text, html = renderer(template, full_context)
+    else:
+        text = render_to_string(f"emails/{template}.txt", full_context)
+        html = render_to_string(f"emails/{template}.html", full_context)
     message_id = message_id or make_msgid(domain=mail_domain())
     message = EmailMultiAlternatives(
         subject=" ".join(subject.split()),  # no header injection via newlines

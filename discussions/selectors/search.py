@@ -229,13 +229,30 @@ def headline_pieces(headline: str) -> list[tuple[str, bool]]:
     return pieces
 
 
+_HIT_TOPIC_FIELDS = (
+    "id",
+    "title",
+    "slug",
+    "kind",
+    "space__id",
+    "space__name",
+    "product__id",
+    "product__name",
+)
+_HIT_POST_FIELDS = ("id", "topic_id", "number")
+
+
 def _hits(
     *, viewer: Any, topic_ids: list[int], best_post: dict[int, int], terms: list[str]
 ) -> list[SearchHit]:
     from discussions.selectors.posts import post_url
 
-    topics = Topic.objects.filter(pk__in=topic_ids).select_related(
-        "space", "product__organisation"
+    # Only what a result shows (title, type, space, product, link): a page of
+    # results must not load 25 topics' and posts' every column.
+    topics = (
+        Topic.objects.filter(pk__in=topic_ids)
+        .select_related("space", "product")
+        .only(*_HIT_TOPIC_FIELDS)
     )
     by_id = {topic.pk: topic for topic in topics}
     post_ids = [best_post[pk] for pk in topic_ids if pk in best_post]
@@ -246,7 +263,8 @@ def _hits(
     if connection.vendor == "postgresql":
         from discussions.selectors import fulltext
 
-        posts = fulltext.with_headlines(posts, terms)
+        # The snippet is PostgreSQL's headline: the text itself stays in the database.
+        posts = fulltext.with_headlines(posts.only(*_HIT_POST_FIELDS), terms)
     post_by_topic = {post.topic_id: post for post in posts}
     hits = []
     for pk in topic_ids:

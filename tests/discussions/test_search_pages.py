@@ -111,3 +111,52 @@ def test_page_search_caps_the_list_and_keeps_the_count(db: Any) -> None:
     found = page_search(terms=["zanzibar", "guides"])
     assert len(found.pages) == PAGES_SHOWN
     assert found.count == PAGES_SHOWN + 2
+
+
+@pytest.fixture
+def cached_page_search(settings: Any) -> None:
+    from django.core.cache import cache
+
+    settings.COP_SEARCH_PAGE_CACHE = True
+    cache.clear()
+
+
+def _titles() -> set[str]:
+    return {title for title, _url, _intro in page_search(terms=["zanzibar"]).pages}
+
+
+def test_cached_page_search_is_never_stale_after_a_page_change(
+    pages: dict[str, Any],
+    cached_page_search: None,
+    django_capture_on_commit_callbacks: Any,
+    django_assert_num_queries: Any,
+) -> None:
+    assert _titles() == {"Guide published", "About zanzibar"}
+    with django_assert_num_queries(0):
+        assert _titles() == {"Guide published", "About zanzibar"}
+    with django_capture_on_commit_callbacks(execute=True):
+        _guide("later", "Zanzibar, published later.")
+    assert _titles() == {"Guide published", "About zanzibar", "Guide later"}
+    with django_capture_on_commit_callbacks(execute=True):
+        restriction = PageViewRestriction.objects.create(
+            page=pages["published"], restriction_type=PageViewRestriction.LOGIN
+        )
+    assert _titles() == {"About zanzibar", "Guide later"}
+    with django_capture_on_commit_callbacks(execute=True):
+        restriction.delete()
+    assert _titles() == {"Guide published", "About zanzibar", "Guide later"}
+    with django_capture_on_commit_callbacks(execute=True):
+        pages["standard"].unpublish()
+    assert _titles() == {"Guide published", "Guide later"}
+    with django_capture_on_commit_callbacks(execute=True):
+        pages["withdrawn"].save_revision().publish()
+    assert _titles() == {"Guide published", "Guide later", "Guide withdrawn"}
+
+
+def test_cached_page_search_keeps_the_words_apart(
+    pages: dict[str, Any], cached_page_search: None
+) -> None:
+    assert page_search(terms=["zanzibar"]).count == 2
+    assert page_search(terms=["zanzibar", "clauses"]).count == 1
+    assert page_search(terms=["nothing"]).count == 0
+    assert page_search(terms=["zanzibar"]).count == 2

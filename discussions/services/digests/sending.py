@@ -15,11 +15,8 @@ from django.core.mail import get_connection
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.html import format_html
-from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
-from cop.core.digest import DigestItem, DigestSection
 from discussions import mail
 from discussions.models import DigestDelivery, DiscussionSettings
 
@@ -33,56 +30,10 @@ from .claims import (
     _pairs_q,
     _periods_done,
 )
+from .rendering import DigestBodies, Lines
 from .selection import _INTERVALS, _zone
 
 logger = logging.getLogger(__name__)
-
-
-@dataclass(frozen=True)
-class _RenderedSection:
-    """A section as the digest templates show it: its item lines made once per batch."""
-
-    heading: str
-    text: str
-    html: str
-    more_count: int
-    more_url: str
-
-
-class _Lines:
-    """Each item's text and HTML line, made once per batch and shared by its members.
-
-    The HTML line is built with ``format_html`` (every value escaped); the plain
-    text line goes into the text part only. Rendering the lines here rather than
-    in a template loop makes each message's templates a short frame.
-    """
-
-    def __init__(self) -> None:
-        self._made: dict[DigestItem, tuple[str, str]] = {}
-
-    def section(self, section: DigestSection) -> _RenderedSection:
-        lines = [self._line(item) for item in section.items]
-        return _RenderedSection(
-            heading=str(section.heading),
-            text="".join(text for text, _html in lines),
-            html=mark_safe("".join(html for _text, html in lines)),  # noqa: S308 - format_html parts
-            more_count=section.more_count,
-            more_url=section.more_url,
-        )
-
-    def _line(self, item: DigestItem) -> tuple[str, str]:
-        made = self._made.get(item)
-        if made is None:
-            note = str(item.note)
-            text = f"\n- {item.title}{f' ({note})' if note else ''}\n  {item.url}\n"
-            html = format_html(
-                '                        <li><a href="{}">{}</a>{}</li>\n',
-                item.url,
-                item.title,
-                format_html(" <span>({})</span>", note) if note else "",
-            )
-            made = self._made[item] = (text, html)
-        return made
 
 
 @dataclass
@@ -200,7 +151,8 @@ def _build_and_send(
     if not pending:
         return
     index_url = _absolute(reverse("discussions:index"))
-    lines = _Lines()
+    lines = Lines()
+    bodies = DigestBodies()
     refresh_every = _claim_timeout().total_seconds() / 3
     connection = get_connection(fail_silently=False)
     try:
@@ -222,6 +174,7 @@ def _build_and_send(
                 digest=built[uid],
                 index_url=index_url,
                 lines=lines,
+                bodies=bodies,
                 connection=connection,
                 now=now,
                 outcome=outcome,
@@ -263,7 +216,8 @@ def _send_one(
     prefs: DiscussionSettings,
     digest: Digest,
     index_url: str,
-    lines: _Lines,
+    lines: Lines,
+    bodies: DigestBodies,
     connection: Any,
     now: datetime,
     outcome: _Outcome,
@@ -293,6 +247,7 @@ def _send_one(
             },
             message_id=message_id,
             unsubscribe_scope="digest",
+            renderer=bodies,
         )
         mail.email_message_send(message, connection=connection)
     except mail.TransientMailError as error:
