@@ -1,11 +1,12 @@
 """URL configuration: the one place where the apps are tied together."""
 
-from django.urls import include, path
+from django.urls import include, path, re_path
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
 from cop.core import views as core_views
+from cop.guides import routing as guides_routing
 from cop.privacy import views_rights, views_transparency
 
 urlpatterns = [
@@ -54,5 +55,9 @@ handler500 = "cop.core.outage.server_error"
 # The API answers a path that matches no endpoint in JSON too.
 handler404 = "cop.core.views.page_not_found"
 
-# Wagtail's page serving comes last: it answers every path not matched above.
-urlpatterns += [path("", include(wagtail_urls))]
+# Wagtail's page serving comes last: it answers every path not matched above, routed
+# from the remembered route of the path when there is one (cop.guides.routing).
+urlpatterns += [
+    re_path(wagtail_urls.serve_pattern, guides_routing.serve, name="wagtail_serve"),
+    path("", include(wagtail_urls)),
+]

@@ -6,6 +6,10 @@ What is cached, and for whom:
   **the comparison table**: rendered once per published version and served to every
   reader, signed in or not. Per-viewer parts (the header, a representative's tools,
   related discussions, the CSRF token) are rendered for each request around it.
+- **The community part of a product page** (its disclosure trend, what libraries
+  ask for, red flags raised) and **the body of the priorities page**: rendered once
+  per version for each answer to "may this reader set priorities?" (the only
+  per-reader part they have), so every reader with the same answer gets the same HTML.
 - **Whole product and comparison pages for anonymous readers** (no cookie but the
   CSRF one), including the related discussions, whose version the providers give
   through :data:`vendors.hooks.product_content_versions`.
@@ -17,6 +21,9 @@ Versions (scopes) and what bumps them, after commit (``vendors.signal_handlers``
 - ``vendors:reference``: the criteria, domains, modules and options, and the
   disclosure settings (freshness window).
 - ``vendors:catalogue``: any product or vendor row (names in the comparison form).
+- ``vendors:community``: any membership (community counts count the libraries whose
+  verified members raised something).
+- ``vendors:priorities``: any library's priorities or roadmap support.
 
 Keys also carry the language, today's date (answers go stale by date) and a
 fingerprint of the templates and of this app's code, so a deploy never serves HTML
@@ -54,6 +61,8 @@ REFERENCE_SCOPE: Final = "vendors:reference"
 CATALOGUE_SCOPE: Final = "vendors:catalogue"
 #: Bumped with every product scope: the comparison may show any product.
 ANY_PRODUCT_SCOPE: Final = "vendors:any-product"
+#: Who belongs to which organisation: community counts count libraries' members.
+COMMUNITY_SCOPE: Final = "vendors:community"
 
 _APP_DIR: Final = Path(__file__).resolve().parent
 T = TypeVar("T")
@@ -93,17 +102,27 @@ def _context_parts() -> list[str]:
 
 
 def published_html(
-    *, scopes: Sequence[str], parts: Sequence[str], render: Callable[[], str]
+    *,
+    scopes: Sequence[str],
+    parts: Sequence[str],
+    render: Callable[[], str],
+    related: bool = False,
 ) -> SafeString:
-    """Return the viewer-independent HTML ``render()`` gives, cached under ``scopes``."""
+    """Return the viewer-independent HTML ``render()`` gives, cached under ``scopes``.
+
+    ``related``: the HTML shows other apps' community content too (keyed on their
+    :data:`~vendors.hooks.product_content_versions`).
+    """
     if not enabled():
         return mark_safe(render())  # noqa: S308 - HTML rendered by a template
-    return pagecache.fragment(
+    html = pagecache.cached_value(
         scopes=[*scopes, REFERENCE_SCOPE],
+        extra_keys=_related_version_keys() if related else (),
         parts=[*_context_parts(), *parts],
-        render=render,
+        build=render,
         timeout=FRAGMENT_TIMEOUT,
     )
+    return mark_safe(html)  # noqa: S308 - HTML rendered by a template
 
 
 def published_html_many(
@@ -218,6 +237,11 @@ def catalogue_changed(*product_ids: Any) -> None:
             *(product_scope(int(pk)) for pk in product_ids if pk),
         ]
     )
+
+
+def community_changed() -> None:
+    """Invalidate the community counts (a membership changed), after commit."""
+    pagecache.scopes_bump([COMMUNITY_SCOPE])
 
 
 def reference_changed() -> None:

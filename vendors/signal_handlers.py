@@ -80,6 +80,14 @@ def catalogue_invalidate(sender: Any, instance: Any, **kwargs: Any) -> None:
         catalogue_changed(*ids)
 
 
+def community_invalidate(sender: Any, **kwargs: Any) -> None:
+    """A membership changed: the community counts may have (after commit)."""
+    from vendors.cache import community_changed
+
+    if not kwargs.get("raw"):
+        community_changed()
+
+
 def reference_invalidate(sender: Any, **kwargs: Any) -> None:
     """Criteria or disclosure settings changed: every cached vendors page is stale."""
     from vendors.cache import reference_changed
@@ -89,7 +97,7 @@ def reference_invalidate(sender: Any, **kwargs: Any) -> None:
 
 
 def _connect_cache_handlers() -> None:
-    from cop.members.models import Organisation
+    from cop.members.models import Membership, Organisation
     from cop.privacy.models import Criterion, CriterionOption, Domain, Module
     from cop.privacy.signals import reference_data_changed
     from vendors.models import (
@@ -125,6 +133,11 @@ def _connect_cache_handlers() -> None:
                 sender=model,
                 dispatch_uid=f"vendors_cache_{model.__name__}_{name}",
             )
+        signal.connect(
+            community_invalidate,
+            sender=Membership,
+            dispatch_uid=f"vendors_cache_membership_{name}",
+        )
         reference_models: tuple[type[Any], ...] = (
             Criterion,
             CriterionOption,

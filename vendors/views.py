@@ -25,6 +25,7 @@ from vendors import selectors_public as public
 from vendors import selectors_trends as trends
 from vendors.forms_compare import CompareParams, compare_params
 from vendors.models import Product
+from vendors.services import PRIORITIES_SCOPE
 
 
 def _product_or_404(vendor_slug: str, product_slug: str) -> Product:
@@ -87,6 +88,43 @@ def product_published_html(product: Product) -> SafeString:
     )
 
 
+def product_community_html(product: Product, *, can_set_priorities: bool) -> SafeString:
+    """Return the trend and community counts of ``product``'s page.
+
+    The same for every reader with the same ``can_set_priorities`` (the panel's link
+    to the library's own priorities); cached until a publish, a priority, a
+    membership or a related discussion changes.
+    """
+
+    def render_community() -> str:
+        return render_to_string(
+            "vendors/_product_community.html",
+            {
+                "product": product,
+                "trend": trends.disclosure_trend(product=product),
+                "priority_panel": signals.product_priority_panel(product=product),
+                "red_flag_counts": hooks.red_flag_counts_for(product=product),
+                "can_set_priorities": can_set_priorities,
+            },
+        )
+
+    return cache.published_html(
+        scopes=[
+            cache.product_scope(product.pk),
+            PRIORITIES_SCOPE,
+            cache.COMMUNITY_SCOPE,
+        ],
+        parts=[
+            "product-community",
+            str(product.pk),
+            str(privacy_k()),
+            "can-set" if can_set_priorities else "",
+        ],
+        render=render_community,
+        related=True,
+    )
+
+
 @require_safe
 def product_detail(
     request: HttpRequest, vendor_slug: str, product_slug: str
@@ -107,13 +145,13 @@ def product_detail(
                 "published_html": product_published_html(product),
                 "can_edit": request.user.is_authenticated
                 and permissions.can_edit_product(request.user, product),
+                "community_html": product_community_html(
+                    product,
+                    can_set_priorities=permissions.can_set_priorities(request.user),
+                ),
                 "related": hooks.related_content_for(
                     product=product, viewer=request.user
                 ),
-                "priority_panel": signals.product_priority_panel(product=product),
-                "red_flag_counts": hooks.red_flag_counts_for(product=product),
-                "trend": trends.disclosure_trend(product=product),
-                "can_set_priorities": permissions.can_set_priorities(request.user),
             },
         )
 

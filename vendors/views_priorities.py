@@ -13,7 +13,9 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
@@ -139,25 +141,49 @@ def type_priorities_edit(request: HttpRequest, product_type: str) -> HttpRespons
     return _priorities_page(request, product=None, product_type=product_type, url=url)
 
 
+def community_body_html(*, can_set: bool) -> SafeString:
+    """Return the priorities page's body for readers who may (or may not) set priorities.
+
+    Cached until a priority, a product or a published version changes.
+    """
+
+    def render_body() -> str:
+        return render_to_string(
+            "vendors/_priorities_community.html",
+            {
+                "types": signals.type_priorities(),
+                "trends": trends.type_trends(),
+                "k": privacy_k(),
+                "can_set": can_set,
+            },
+        )
+
+    return cache.published_html(
+        # Any product's versions too: the page charts each type's disclosure trend.
+        scopes=[
+            services.PRIORITIES_SCOPE,
+            cache.CATALOGUE_SCOPE,
+            cache.ANY_PRODUCT_SCOPE,
+        ],
+        parts=["priorities-community", str(privacy_k()), "can-set" if can_set else ""],
+        render=render_body,
+    )
+
+
 @require_safe
 def community(request: HttpRequest) -> HttpResponse:
     """List the top priorities of libraries per product type (aggregates only)."""
 
     def respond() -> HttpResponse:
+        can_set = permissions.can_set_priorities(request.user)
         return render(
             request,
             "vendors/priorities_community.html",
-            {
-                "types": signals.type_priorities(),
-                "trends": trends.type_trends(),
-                "k": privacy_k(),
-                "can_set": permissions.can_set_priorities(request.user),
-            },
+            {"body": community_body_html(can_set=can_set)},
         )
 
     return cache.anonymous_page(
         request,
-        # Any product's versions too: the page charts each type's disclosure trend.
         scopes=[
             services.PRIORITIES_SCOPE,
             cache.CATALOGUE_SCOPE,

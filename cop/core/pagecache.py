@@ -196,15 +196,43 @@ def content_key(*parts: str) -> str:
     return _CONTENT_PREFIX + hashlib.sha256("\n".join(parts).encode()).hexdigest()
 
 
+def stored_value(key: str) -> Any:
+    """Return the value kept under ``key`` (this process's copy first), or None.
+
+    Raises :class:`CacheUnavailableError` or whatever the backend raises.
+    """
+    stored = _local.get(key)
+    if stored is None:
+        stored = _checked_cache().get(key)
+        if stored is not None:
+            _local.put(key, stored, _size(stored))
+    return stored
+
+
+def store_value(key: str, value: Any, timeout: int) -> None:
+    """Keep ``value`` under ``key`` (a :func:`content_key` naming its versions)."""
+    _checked_cache().set(key, value, timeout)
+    _local.put(key, value, _size(value))
+
+
 def cached_value(
-    *, scopes: Sequence[str], parts: Sequence[str], build: Callable[[], T], timeout: int
+    *,
+    scopes: Sequence[str],
+    parts: Sequence[str],
+    build: Callable[[], T],
+    timeout: int,
+    extra_keys: Sequence[str] = (),
+    fresh: Callable[[T], bool] | None = None,
 ) -> T:
     """Return what ``build()`` gives, cached under ``scopes``' versions and ``parts``.
 
-    The value must be the same for every viewer and picklable.
+    The value must be the same for every viewer and picklable. ``extra_keys``:
+    other caches' version tokens it also depends on (see :func:`scope_versions`).
+    ``fresh(value)`` false means a stored value has gone out of date by itself
+    (e.g. an event it lists is over): it is built again.
     """
     try:
-        key = content_key(*scope_versions(scopes), *parts)
+        key = content_key(*scope_versions(scopes, extra_keys=extra_keys), *parts)
         stored = _local.get(key)
         if stored is None:
             stored = _cache().get(key)
@@ -213,7 +241,7 @@ def cached_value(
     except Exception:
         logger.warning("fragment cache unavailable", exc_info=True)
         return build()
-    if stored is not None:
+    if stored is not None and (fresh is None or fresh(cast("T", stored))):
         return cast("T", stored)
     value = build()
     try:

@@ -13,9 +13,10 @@
    measures it, stops it;
 3. serves cop the same way (:mod:`tests.bench.settings`: production-like, DEBUG off)
    and measures each page for an anonymous reader and for a signed-in library
-   worker (a session cookie made before the load): the home page, the discussions
-   index, the space holding the 200-post topic, that topic's middle page, a product
-   page and the comparison of 6 products; plus ``/bench/hello/`` (cop's whole
+   worker (a session cookie made before the load): the home page, a guide, the
+   discussions index, the space holding the 200-post topic, that topic's middle
+   page, a product page, the comparison of 6 products, the guides index and the
+   libraries' priorities; plus ``/bench/hello/`` (cop's whole
    middleware around an empty view) for reference;
 4. counts the SQL queries of each page and role in-process (the second request:
    the steady state the load sees), and
@@ -285,7 +286,8 @@ def pages(found: dict[str, Any]) -> list[Page]:
     discussion = {"anon": 0.5, "member": 0.1}
     vendor = {"anon": 0.3, "member": 0.1}
     listed = [
-        Page("home", "/", {"anon": 0.5}),
+        Page("home", "/", {"anon": 0.5, "member": 0.1}),
+        Page("guide", found.get("guide", ""), {"anon": 0.5, "member": 0.1}),
         Page("discussions index", found["index"], discussion),
         Page("space", found["space"], discussion),
         Page(f"topic ({found['posts']} posts)", found["topic"], discussion),

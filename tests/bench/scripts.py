@@ -56,6 +56,9 @@ out["compare"] = (
     "/vendors/compare/?" + "&".join("p=" + quote(p["key"], safe="") for p in chosen)
     if chosen else ""
 )
+from cop.guides.models import GuidePage
+guide = GuidePage.objects.live().public().order_by("path").first()
+out["guide"] = guide.url if guide is not None else ""
 user = get_user_model().objects.filter(email="library@example.org").first()
 if user is not None:
     session = import_module(settings.SESSION_ENGINE).SessionStore()

@@ -109,12 +109,14 @@ def test_pages_cover_every_page_of_the_targets():
         "product": "/vendors/v/p/",
         "compare": "/vendors/compare/?p=v%2Fp",
         "compared": 6,
+        "guide": "/guides/g/",
     }
 
     listed = {page.name: page.goals for page in pages(found)}
 
     assert listed == {
-        "home": {"anon": 0.5},
+        "home": {"anon": 0.5, "member": 0.1},
+        "guide": {"anon": 0.5, "member": 0.1},
         "discussions index": {"anon": 0.5, "member": 0.1},
         "space": {"anon": 0.5, "member": 0.1},
         "topic (200 posts)": {"anon": 0.5, "member": 0.1},
@@ -139,8 +141,9 @@ def test_bench_pages_against_the_bare_baseline(tmp_path: Path):
     measured = {(row.page.split(" (")[0], row.role) for row in rows}
     for page in ("home", "discussions index", "space", "topic", "product", "compare"):
         assert (page, "anonymous") in measured
-    for page in ("discussions index", "space", "topic", "product", "compare"):
+    for page in ("home", "guide", "discussions index", "space", "topic", "product"):
         assert (page, "signed in") in measured
+    assert ("compare", "signed in") in measured
     for row in rows:
         assert row.measured.rate > 0, row
         assert row.measured.failed == 0, row

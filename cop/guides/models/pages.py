@@ -25,7 +25,25 @@ from wagtail.search import index
 from cop.guides.blocks import GuideStreamBlock, StandardStreamBlock
 
 
-class HomePage(Page):
+class UnrestrictedWhileNoneExist:
+    """Skip Wagtail's view-restriction queries while no page has a restriction.
+
+    Wagtail checks the restrictions of a page and its ancestors before serving it
+    (two queries); :func:`cop.guides.cache.any_view_restriction` answers "none
+    anywhere" from the cache, renewed when a restriction is saved or deleted.
+    """
+
+    def get_view_restrictions(self) -> Any:
+        from wagtail.models import PageViewRestriction
+
+        from cop.guides.cache import any_view_restriction
+
+        if not any_view_restriction():
+            return PageViewRestriction.objects.none()
+        return super().get_view_restrictions()  # type: ignore[misc]
+
+
+class HomePage(UnrestrictedWhileNoneExist, Page):
     """The site root: what cop is, featured guides, upcoming events and what others add.
 
     Other apps add sections through :mod:`cop.guides.hooks` (the latest public
@@ -71,13 +89,11 @@ class HomePage(Page):
     def get_context(
         self, request: HttpRequest, *args: Any, **kwargs: Any
     ) -> dict[str, Any]:
-        from cop.guides import selectors
+        from cop.guides import fragments
 
         context: dict[str, Any] = super().get_context(request, *args, **kwargs)
-        context["featured_guides"] = selectors.featured_guides(home=self)
-        context["home_sections"] = selectors.home_sections()
-        context["upcoming_events"] = selectors.event_list_upcoming(
-            limit=selectors.HOME_EVENTS
+        context["home_body"] = fragments.home_body(
+            page=self, cached=not getattr(request, "is_preview", False)
         )
         return context
 
@@ -98,7 +114,7 @@ class HomeFeaturedGuide(Orderable):
         verbose_name = _("featured guide")
 
 
-class GuideIndexPage(Page):
+class GuideIndexPage(UnrestrictedWhileNoneExist, Page):
     """The list of guides, filterable by tag."""
 
     intro = RichTextField(blank=True, features=["bold", "italic", "link"])
@@ -132,7 +148,7 @@ class GuidePageTag(TaggedItemBase):
     )
 
 
-class GuidePage(Page):
+class GuidePage(UnrestrictedWhileNoneExist, Page):
     """A practical guide: steps, checklists, example clauses and references."""
 
     intro = models.CharField(
@@ -180,16 +196,25 @@ class GuidePage(Page):
     def get_context(
         self, request: HttpRequest, *args: Any, **kwargs: Any
     ) -> dict[str, Any]:
-        from cop.guides import selectors
+        from cop.guides import fragments
 
         context: dict[str, Any] = super().get_context(request, *args, **kwargs)
-        context.update(selectors.page_references(stream=self.body))
-        context["reviewer_name"] = selectors.reviewer_name(page=self)
-        context["page_tags"] = list(self.tags.all())
+        context["guide_article"] = fragments.guide_article(
+            page=self, cached=not getattr(request, "is_preview", False)
+        )
         return context
 
+    def serve(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        from cop.guides.cache import serve_guide_page
 
-class StandardPage(Page):
+        return serve_guide_page(
+            self,
+            request,
+            lambda: super(GuidePage, self).serve(request, *args, **kwargs),
+        )
+
+
+class StandardPage(UnrestrictedWhileNoneExist, Page):
     """About, the privacy policy, the law-enforcement procedure, the code of conduct."""
 
     intro = models.CharField(max_length=300, blank=True)
