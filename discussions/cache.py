@@ -58,6 +58,7 @@ __all__ = [
     "SPACES_SCOPE",
     "cached_for_anonymous",
     "content_changed",
+    "in_fallback",
     "page_cache_enabled",
     "scope_versions",
     "space_slug_scope",
@@ -99,10 +100,13 @@ def page_cache_enabled() -> bool:
     return bool(getattr(settings, "COP_DISCUSSIONS_PAGE_CACHE", default))
 
 
-def _in_fallback(cache: BaseCache) -> bool:
+def in_fallback(cache: BaseCache) -> bool:
     """Return whether a ResilientRedisCache answers from its per-process fallback."""
     down_until: float = getattr(cache, "_down_until", 0.0) or 0.0
     return down_until > time.monotonic()
+
+
+_in_fallback = in_fallback
 
 
 def scope_versions(

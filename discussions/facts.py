@@ -55,3 +55,25 @@ def register() -> None:
     from cop.members.backends import RequestFact, request_facts
 
     request_facts.register("discussions", lambda: RequestFact(fact_annotations, apply))
+
+    from cop.core.header import header_facts
+
+    header_facts.register("discussions", header_fact)
+
+
+def header_fact(request: Any) -> tuple[Any, ...]:
+    """What the discussions show in the site header: unread count, moderation work.
+
+    The same answers the header's tags give (read once per request), so that the
+    header kept by :mod:`cop.core.header` is keyed on what it shows.
+    """
+    from discussions.templatetags.moderation_tags import moderation_waiting
+    from discussions.templatetags.notification_tags import unread_notification_count
+
+    context = {"request": request}
+    waiting = moderation_waiting(context)
+    return (
+        unread_notification_count(context),
+        bool(waiting),
+        getattr(waiting, "total", None) if waiting else None,
+    )

@@ -36,6 +36,13 @@ class VendorsConfig(AppConfig):
 
         work.register()
 
+        from cop.core.header import header_facts
+        from vendors.templatetags.vendor_tools import can_use_vendor_tools
+
+        header_facts.register(
+            "vendors", lambda request: can_use_vendor_tools(request.user)
+        )
+
         from vendors import home, privacy, signal_handlers
 
         home.register()

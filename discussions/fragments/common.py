@@ -35,7 +35,12 @@ class TimeLabels:
     def __init__(self, now: datetime) -> None:
         self.now = now
         self._zone = timezone.get_current_timezone()
+        self.zone_name = str(self._zone)
         self._labels: dict[tuple[str, int], str] = {}
+
+    def label(self, value: datetime) -> str:
+        """Return the words of ``value`` relative to now ("3 hours ago")."""
+        return self._label(value)
 
     def _label(self, value: datetime) -> str:
         now = self.now

@@ -1,35 +1,80 @@
-"""One post of the topic page rendered in Python (``{% post_article post %}``).
+"""One post of the topic page (``{% post_article post %}``): shared markup plus the viewer's part.
 
-The topic page shows 25 posts, and an include with its filters, ``{% url %}`` tags
-and translations was most of the page's cost. What the viewer may do with each post
-comes from ``post.viewer_facts``
-(:func:`discussions.selectors.posts.post_viewer_facts_attach`); the moderators'
-controls still come from the template ``discussions/includes/post_moderation.html``.
-Every member text is escaped, or is the body HTML that :mod:`discussions.markup`
-sanitised.
+A post's markup is the template ``discussions/includes/post.html``: everything every
+reader of the post sees alike (author, organisation, time, badges, the body when it is
+shown to everyone, the helpful count). It is rendered once per topic-page version and
+shared by every viewer (:mod:`discussions.fragments.shared`); what depends on the
+viewer is filled into its two slots per request, here, from ``post.viewer_facts``
+(:func:`discussions.selectors.posts.post_viewer_facts_attach`): the body of a post that
+is not shown to everyone, and the buttons the viewer may use (helpful, quote, edit,
+accept, flag; the moderators' controls come from
+``discussions/includes/post_moderation.html``). Every member text is escaped, or is
+the body HTML that :mod:`discussions.markup` sanitised.
 """
 
 from __future__ import annotations
 
-from typing import Any
+import secrets
+from typing import Any, NamedTuple
 
 from django import template
 from django.template import Engine
+from django.template.loader import get_template
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 
 from discussions.selectors import posts as post_selectors
 
-from .common import TimeLabels
-
 # A post id no page shows: reversed once, then replaced by each post's id.
 _ID_SLOT = 987654321
+POST_TEMPLATE = "discussions/includes/post.html"
 _POST_MODERATION_TEMPLATE = "discussions/includes/post_moderation.html"
 _RENDER_STATE_KEY = "discussions_tags.post_article"
+
+
+class PostParts(NamedTuple):
+    """A post's shared markup around its two per-viewer slots (body, actions)."""
+
+    head: str
+    middle: str
+    tail: str
+
+
+def post_href(*, post: Any, topic: Any) -> str:
+    """Return the escaped URL of ``post`` on the page of ``topic`` that holds it."""
+    if post.topic_id != topic.pk:
+        return str(escape(post_selectors.post_url(post=post)))
+    page = post_selectors.post_page_number(post.number)
+    query = f"?page={page}" if page > 1 else ""
+    return f"{escape(topic.get_absolute_url())}{query}#post-{post.number}"
+
+
+def post_shared_parts(*, post: Any, topic: Any, in_box: bool) -> PostParts:
+    """Render ``post``'s shared markup (the template) and cut it at its two slots.
+
+    The slots are random per render, so no member text can stand in for them.
+    """
+    body_slot, actions_slot = secrets.token_hex(16), secrets.token_hex(16)
+    html = get_template(POST_TEMPLATE).render(
+        {
+            "post": post,
+            "topic": topic,
+            "in_box": in_box,
+            "accepted": post.pk == topic.accepted_answer_id,
+            "post_href": post_href(post=post, topic=topic),
+            "body_slot": body_slot,
+            "actions_slot": actions_slot,
+        }
+    )
+    head, found_body, rest = html.partition(body_slot)
+    middle, found_actions, tail = rest.partition(actions_slot)
+    if not (found_body and found_actions):
+        raise template.TemplateSyntaxError(
+            f"{POST_TEMPLATE} must show body_slot and actions_slot once each, in order"
+        )
+    return PostParts(head, middle, tail)
 
 
 def _url_parts(name: str, kwarg: str) -> tuple[str, str]:
@@ -39,15 +84,10 @@ def _url_parts(name: str, kwarg: str) -> tuple[str, str]:
 
 
 class _PostPageState:
-    """What every post of one topic page shares: URLs, texts, the CSRF field, now."""
+    """What every post of one topic page shares: URLs, texts, the CSRF field."""
 
     def __init__(self, context: template.Context, topic: Any) -> None:
         self.topic = topic
-        self.now = timezone.now()
-        self.time = TimeLabels(self.now)
-        self.topic_url = topic.get_absolute_url()
-        self.member = _url_parts("members:member_detail", "user_id")
-        self.history = _url_parts("discussions:post_history", "post_id")
         self.helpful = _url_parts("discussions:helpful_toggle", "post_id")
         self.edit = _url_parts("discussions:post_edit", "post_id")
         self.flag = _url_parts("discussions:post_flag", "post_id")
@@ -58,17 +98,6 @@ class _PostPageState:
         self._csrf_token = context.get("csrf_token")
         self._csrf: str | None = None
         self.texts = {
-            "official": escape(_("Official")),
-            "edited": escape(_("edited")),
-            "vendor_response": escape(_("Vendor response")),
-            "accepted": escape(_("Accepted answer")),
-            "pending": escape(
-                _(
-                    "Waiting for a moderator: only you and the moderators can see "
-                    "this post."
-                )
-            ),
-            "rejected": escape(_("Rejected by a moderator.")),
             "hidden_note": escape(
                 _("Hidden: others see a placeholder until a moderator reviews it.")
             ),
@@ -81,7 +110,6 @@ class _PostPageState:
             "withdraw": escape(_("Withdraw accepted answer")),
             "accept": escape(_("Accept as answer")),
             "flag": escape(_("Flag")),
-            "former": escape(_("Former member")),
         }
 
     @property
@@ -96,13 +124,6 @@ class _PostPageState:
                 else ""
             )
         return self._csrf
-
-    def post_url(self, post: Any) -> str:
-        if post.topic_id != self.topic.pk:
-            return str(escape(post_selectors.post_url(post=post)))
-        page = post_selectors.post_page_number(post.number)
-        query = f"?page={page}" if page > 1 else ""
-        return f"{escape(self.topic_url)}{query}#post-{post.number}"
 
 
 def _page_state(context: template.Context, topic: Any) -> _PostPageState:
@@ -129,99 +150,39 @@ def _facts(context: template.Context, post: Any, topic: Any) -> Any:
     return facts
 
 
-def post_article(
-    context: template.Context, post: Any, in_box: bool = False
-) -> SafeString:
-    """Render one post of the topic page (``{% post_article post in_box=False %}``).
+def _viewer_body(state: _PostPageState, post: Any, facts: Any) -> str:
+    """The body slot: empty when the shared markup shows the body to everyone."""
+    if post.is_visible_to_all:
+        return ""
+    texts = state.texts
+    if facts.can_see_body:
+        note = (
+            f'<p class="post__state">{texts["hidden_note"]}</p>'
+            if post.hidden_at
+            else ""
+        )
+        # body_html is written only by discussions.markup.render_markdown.
+        return f'{note}<div class="post__body prose">{post.body_html}</div>'
+    reason = (
+        texts["hidden_moderator"]
+        if post.hidden_reason == "moderator"
+        else texts["hidden_flags"]
+    )
+    return f'<p class="post__placeholder">{reason}</p>'
 
-    ``in_box`` renders it inside the accepted-answer box (no anchor id, no
-    accept or moderation controls). Runs no query: the page's posts come with
-    author, organisation, topic and ``viewer_facts``.
-    """
-    topic = context.get("topic") or post.topic
-    state = _page_state(context, topic)
-    facts = _facts(context, post, topic)
+
+def _viewer_actions(
+    context: template.Context,
+    state: _PostPageState,
+    post: Any,
+    facts: Any,
+    in_box: bool,
+) -> str:
+    """The actions slot: the buttons this viewer may use on ``post``."""
     texts = state.texts
     pk = post.pk
-    number = post.number
-    accepted = pk == topic.accepted_answer_id
-    shown = post.is_visible_to_all
-    label_prefix = "accepted-" if in_box else ""
     out: list[str] = []
     add = out.append
-
-    classes = "post"
-    if accepted:
-        classes += " post--accepted"
-    if post.organisation_id:
-        classes += " post--official"
-    if not shown:
-        classes += " post--restricted"
-    anchor = "" if in_box else f' id="post-{number}"'
-    add(
-        f'<article class="{classes}"{anchor} '
-        f'aria-labelledby="{label_prefix}post-{number}-author">'
-        '<header class="post__header">'
-        f'<h3 class="post__author" id="{label_prefix}post-{number}-author">'
-    )
-    author = post.author
-    if author is not None:
-        before, after = state.member
-        add(
-            f'<a href="{before}{post.author_id}{after}">'
-            f"{escape(author.public_name)}</a>"
-        )
-    else:
-        add(texts["former"])
-    organisation = post.organisation
-    if organisation is not None:
-        add(
-            f' <span class="post__organisation">{escape(organisation.name)}</span>'
-            f' <span class="badge badge--official">{texts["official"]}</span>'
-        )
-    link_label = escape(_("Link to post %(number)s") % {"number": number})
-    add(
-        '</h3><p class="post__meta">'
-        f'<a href="{state.post_url(post)}" aria-label="{link_label}">#{number}</a> '
-        f"{state.time(post.created_at)}"
-    )
-    if post.edited_at:
-        before, after = state.history
-        add(f' · <a href="{before}{pk}{after}">{texts["edited"]}</a>')
-    if post.is_vendor_response:
-        add(f' <span class="badge badge--official">{texts["vendor_response"]}</span>')
-    if accepted:
-        add(f' <span class="badge badge--accepted">✓ {texts["accepted"]}</span>')
-    add("</p>")
-    if post.review_state == "pending":
-        add(f'<p class="post__state">{texts["pending"]}</p>')
-    elif post.review_state == "rejected":
-        add(f'<p class="post__state">{texts["rejected"]}</p>')
-    add("</header>")
-
-    if facts.can_see_body:
-        if post.hidden_at:
-            add(f'<p class="post__state">{texts["hidden_note"]}</p>')
-        # body_html is written only by discussions.markup.render_markdown.
-        add(f'<div class="post__body prose">{post.body_html}</div>')
-    else:
-        reason = (
-            texts["hidden_moderator"]
-            if post.hidden_reason == "moderator"
-            else texts["hidden_flags"]
-        )
-        add(f'<p class="post__placeholder">{reason}</p>')
-
-    count = post.helpful_count
-    helpful_label = ngettext(
-        "%(counter)s member found this helpful",
-        "%(counter)s members found this helpful",
-        count,
-    ) % {"counter": count}
-    add(
-        '<footer class="post__actions">'
-        f'<span class="post__helpful">{escape(helpful_label)}</span>'
-    )
     if facts.can_mark_helpful:
         before, after = state.helpful
         add(
@@ -250,7 +211,7 @@ def post_article(
             f'<form class="inline-form" method="post" action="{state.accept}">'
             f"{state.csrf}"
         )
-        if accepted:
+        if pk == state.topic.accepted_answer_id:
             add(
                 '<input type="hidden" name="unaccept" value="on">'
                 '<button type="submit" class="button--small button--secondary">'
@@ -277,5 +238,31 @@ def post_article(
                 f' <a class="post-flag-link" href="{before}{pk}{after}" '
                 f'rel="nofollow">{texts["flag"]}</a>'
             )
-    add("</footer></article>")
-    return mark_safe("".join(out))  # noqa: S308 - every member text escaped or sanitised
+    return "".join(out)
+
+
+def post_article(
+    context: template.Context, post: Any, in_box: bool = False
+) -> SafeString:
+    """Render one post of the topic page (``{% post_article post in_box=False %}``).
+
+    ``in_box`` renders it inside the accepted-answer box (no anchor id, no
+    accept or moderation controls). The shared markup comes from the page's
+    ``shared_posts`` (:func:`discussions.fragments.shared.shared_posts_load`) when
+    it holds the post, else it is rendered here. Runs no query: the page's posts
+    come with author, organisation, topic and ``viewer_facts``.
+    """
+    topic = context.get("topic") or post.topic
+    state = _page_state(context, topic)
+    facts = _facts(context, post, topic)
+    shared = context.get("shared_posts")
+    parts = shared.get(post, in_box) if shared is not None else None
+    if parts is None:
+        parts = post_shared_parts(post=post, topic=topic, in_box=in_box)
+    return mark_safe(  # noqa: S308 - the shared template escapes; the slots escape
+        parts.head
+        + _viewer_body(state, post, facts)
+        + parts.middle
+        + _viewer_actions(context, state, post, facts, in_box)
+        + parts.tail
+    )

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
 from collections.abc import Mapping
 from typing import Any
 
 from django import template
-from django.urls import reverse
-from django.utils import timezone
+from django.urls import get_script_prefix, reverse
+from django.utils import timezone, translation
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
@@ -119,25 +121,135 @@ def read_marker_html(topic: Any, texts: Mapping[str, str] | None = None) -> str:
     return f'<span class="read-marker">{inner}</span>'
 
 
+def _tags(topic: Any) -> Any:
+    tags = getattr(topic, "tag_list", None)
+    if tags is None:
+        # The prefetched tags as they are (``topic.tags.all()`` builds a manager).
+        prefetched = getattr(topic, "_prefetched_objects_cache", {})
+        tags = prefetched["tags"] if "tags" in prefetched else topic.tags.all()
+    return tags
+
+
+def _product(topic: Any) -> tuple[Any, ...] | None:
+    if topic.product_id is None:
+        return None
+    if hasattr(topic, "row_product_name"):  # topic_list's plain columns
+        return (
+            topic.product_id,
+            topic.row_vendor_slug,
+            topic.row_product_slug,
+            topic.row_product_name,
+            topic.row_vendor_name,
+        )
+    product = topic.product
+    organisation = product.organisation
+    return (
+        product.pk,
+        organisation.slug,
+        product.slug,
+        product.name,
+        organisation.name,
+    )
+
+
+def _poster(topic: Any) -> str:
+    if hasattr(topic, "row_poster_name"):  # topic_list's plain column
+        if topic.last_poster_id is None:
+            return member_name(None)
+        return User.public_name_of(topic.last_poster_id, topic.row_poster_name)
+    return member_name(topic.last_poster)
+
+
+class _RowMemo:
+    """Rendered rows by everything they show (this process; see :func:`topic_row`)."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self.rows: OrderedDict[tuple[Any, ...], tuple[str, str]] = OrderedDict()
+        self.lock = threading.Lock()
+
+    def get(self, key: tuple[Any, ...]) -> tuple[str, str] | None:
+        with self.lock:
+            row = self.rows.get(key)
+            if row is not None:
+                self.rows.move_to_end(key)
+            return row
+
+    def put(self, key: tuple[Any, ...], row: tuple[str, str]) -> None:
+        with self.lock:
+            self.rows[key] = row
+            while len(self.rows) > self.size:
+                self.rows.popitem(last=False)
+
+
+_memo = _RowMemo(4000)
+
+
+def _row_key(state: _TopicRowState, topic: Any, show_space: bool) -> tuple[Any, ...]:
+    """Everything a row shows but the reader's marker, so a row is never stale."""
+    last = topic.last_activity_at
+    return (
+        translation.get_language(),
+        get_script_prefix(),
+        state.time.zone_name,
+        show_space,
+        topic.pk,
+        topic.title,
+        topic.slug,
+        topic.kind,
+        topic.pinned_at is not None,
+        topic.accepted_answer_id is not None,
+        topic.duplicate_of_id is not None,
+        topic.locked_at is not None,
+        topic.review_state,
+        topic.is_embargoed,
+        topic.space.name if show_space else "",
+        _product(topic),
+        tuple((tag.slug, tag.name) for tag in _tags(topic)),
+        topic.post_count,
+        _poster(topic),
+        last,
+        state.time.label(last) if last else "",
+    )
+
+
 def topic_row(
     context: template.Context, topic: Any, show_space: bool = False
 ) -> SafeString:
     """Render one topic of a list (``{% topic_row topic show_space=True %}``).
 
     Needs the ``topic_list`` selector's joins (space, author, last poster,
-    product with vendor, prefetched tags); runs no query.
+    product with vendor, prefetched tags); runs no query. A row is the same for
+    every reader but for the unread marker, so this process keeps the rendered
+    rows keyed on everything they show (language, time zone, the topic's fields,
+    space, product, tags, replies, last poster, the relative time's words): a
+    changed topic has a new key, never a stale row.
     """
     state = context.render_context.get(_ROW_STATE_KEY)
     if state is None:
         state = context.render_context[_ROW_STATE_KEY] = _TopicRowState()
+    key = _row_key(state, topic, show_space)
+    parts = _memo.get(key)
+    if parts is None:
+        parts = _row_parts(state, topic, show_space)
+        _memo.put(key, parts)
+    head, tail = parts
+    marker = read_marker_html(topic, state.texts)
+    return mark_safe(head + marker + tail)  # noqa: S308 - every member text escaped
+
+
+def _row_parts(state: _TopicRowState, topic: Any, show_space: bool) -> tuple[str, str]:
+    """Render a row around the reader's marker: (up to the title, the rest)."""
     texts = state.texts
-    out: list[str] = []
-    add = out.append
     pinned = " topic-row--pinned" if topic.pinned_at else ""
-    add(
+    head = (
         f'<li class="topic-row{pinned}"><h3 class="topic-row__title">'
         f'<a href="{state.topic_url(topic)}">{escape(topic.title)}</a>'
-        f"{read_marker_html(topic, texts)}</h3>"
+    )
+    out: list[str] = []
+    add = out.append
+    add(
+        "</h3>"
         '<p class="topic-row__marks">'
         f'<span class="badge badge--{escape(topic.kind)}">{state.kind_label(topic)}</span>'
     )
@@ -156,26 +268,16 @@ def topic_row(
     if show_space:
         label = state.in_space % {"name": topic.space.name}
         add(f' <span class="topic-row__space">{escape(label)}</span>')
-    if topic.product_id is not None:
-        if hasattr(topic, "row_product_name"):  # topic_list's plain columns
-            product_href = state.product_url_of(
-                topic.product_id, topic.row_vendor_slug, topic.row_product_slug
-            )
-            product_name, vendor_name = topic.row_product_name, topic.row_vendor_name
-        else:
-            product = topic.product
-            product_href = state.product_url(product)
-            product_name, vendor_name = product.name, product.organisation.name
+    product = _product(topic)
+    if product is not None:
+        pk, vendor_slug, product_slug, product_name, vendor_name = product
+        product_href = state.product_url_of(pk, vendor_slug, product_slug)
         add(
             f' <a class="topic-row__product" href="{product_href}">'
             f"{escape(product_name)} ({escape(vendor_name)})</a>"
         )
     add("</p>")
-    tags = getattr(topic, "tag_list", None)
-    if tags is None:
-        # The prefetched tags as they are (``topic.tags.all()`` builds a manager).
-        prefetched = getattr(topic, "_prefetched_objects_cache", {})
-        tags = prefetched["tags"] if "tags" in prefetched else topic.tags.all()
+    tags = _tags(topic)
     if tags:
         add(f'<ul class="tag-list" aria-label="{texts["tags"]}">')
         for tag in tags:
@@ -185,17 +287,9 @@ def topic_row(
             )
         add("</ul>")
     replies_label = state.replies_label(topic.post_count)
-    if hasattr(topic, "row_poster_name"):  # topic_list's plain column
-        poster = (
-            User.public_name_of(topic.last_poster_id, topic.row_poster_name)
-            if topic.last_poster_id is not None
-            else member_name(None)
-        )
-    else:
-        poster = member_name(topic.last_poster)
-    last = state.last_by % {"name": poster}
+    last = state.last_by % {"name": _poster(topic)}
     add(
         f'<p class="topic-row__stats"><span>{replies_label}</span> '
         f"<span>{escape(last)} {state.time(topic.last_activity_at)}</span></p></li>"
     )
-    return mark_safe("".join(out))  # noqa: S308 - every member text escaped
+    return head, "".join(out)

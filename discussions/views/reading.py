@@ -19,6 +19,7 @@ from django.views.decorators.http import require_safe
 from discussions import permissions, services
 from discussions.cache import SPACES_SCOPE, cached_for_anonymous, space_slug_scope
 from discussions.forms.posting import ReplyForm
+from discussions.fragments.shared import shared_posts_load, shared_posts_versions
 from discussions.models import Topic, TopicKind
 from discussions.selectors import moderation as moderation_selectors
 from discussions.selectors import posts as post_selectors
@@ -96,7 +97,10 @@ def topic_detail(request: HttpRequest, topic_id: int, slug: str) -> HttpResponse
     """Show a topic: its links, the accepted answer and one page of its posts.
 
     A topic merged into another redirects to it (when the viewer may read it).
+    The posts' shared markup is reused across viewers (:mod:`discussions.fragments.shared`);
+    its versions are read before the topic and its posts are loaded.
     """
+    versions = shared_posts_versions(topic_id=topic_id)
     try:
         topic = permissions.access_topic(request.user, topic_id)
     except Http404:
@@ -135,9 +139,16 @@ def topic_detail(request: HttpRequest, topic_id: int, slug: str) -> HttpResponse
         can_reply=can_reply,
         can_accept=can_accept,
     )
+    shared_posts = shared_posts_load(
+        topic=topic,
+        items=[(post, False) for post in posts]
+        + ([(accepted, True)] if accepted and has_opening else []),
+        versions=versions,
+    )
     context = {
         "topic": topic,
         "space": topic.space,
+        "shared_posts": shared_posts,
         "page_obj": page_obj,
         "posts": posts,
         "opening": posts[0] if has_opening else None,

@@ -8,7 +8,10 @@ from django import template
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
+from cop.core.header import site_header
+
 register = template.Library()
+register.simple_tag(site_header, takes_context=True)
 
 
 def is_current_section(path: str, href: str) -> bool:

@@ -51,6 +51,7 @@ def sessions_end_for_user(*, user: Any) -> int:
     if settings.SESSION_ENGINE in {
         "django.contrib.sessions.backends.db",
         "django.contrib.sessions.backends.cached_db",
+        "cop.core.sessions",
     }:
         from django.contrib.sessions.models import Session
 
