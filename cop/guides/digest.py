@@ -61,20 +61,16 @@ def build_guides_section(
     if not guides:
         return {}
     more_url = _index_url(guides[0])
+    # Each guide's items are built once; members differ only in "new" or "updated".
+    built = [(guide, *_guide_items(guide)) for guide in guides]
     sections = {}
     for request in wanted:
         lo, hi = request.period_start, request.period_end
         items = [
-            DigestItem(
-                title=guide.title,
-                url=_absolute(guide.get_url() or "/"),
-                note=_("new guide")
-                if guide.first_published_at is not None
-                and guide.first_published_at >= lo
-                else _("updated"),
-                when=guide.last_published_at,
-            )
-            for guide in guides
+            new
+            if guide.first_published_at is not None and guide.first_published_at >= lo
+            else updated
+            for guide, new, updated in built
             if guide.last_published_at is not None
             and lo <= guide.last_published_at < hi
         ]
@@ -87,6 +83,16 @@ def build_guides_section(
                 more_url=more_url,
             )
     return sections
+
+
+def _guide_items(guide: GuidePage) -> tuple[DigestItem, DigestItem]:
+    """Return a guide's digest line as a new guide and as an updated one."""
+    url = _absolute(guide.get_url() or "/")
+    when = guide.last_published_at
+    return (
+        DigestItem(title=guide.title, url=url, note=_("new guide"), when=when),
+        DigestItem(title=guide.title, url=url, note=_("updated"), when=when),
+    )
 
 
 def build_events_section(
@@ -123,17 +129,24 @@ def build_events_section(
     if not events:
         return {}
     more_url = _index_url(events[0])
-    sections = {}
-    for request in wanted:
-        lo, hi = request.period_start, request.period_end
-        items = [
+    built = [
+        (
+            event,
             DigestItem(
                 title=event.title,
                 url=_absolute(event.get_url() or "/"),
                 note=_event_when(event),
                 when=event.starts_at,
-            )
-            for event in events
+            ),
+        )
+        for event in events
+    ]
+    sections = {}
+    for request in wanted:
+        lo, hi = request.period_start, request.period_end
+        items = [
+            item
+            for event, item in built
             if event.last_published_at is not None
             and lo <= event.last_published_at < hi
             and event.ends_at is not None
