@@ -20,6 +20,12 @@ queries per batch whatever the number of members and items (fetch the union once
 filter per member in Python), and put no personal data in items (display names
 only, no e-mail addresses).
 
+Sections with equal content (heading, items, total, link) are rendered once per
+digest worker and shared by every member who gets them
+(``discussions.services.digests.rendering``): items must be hashable (the
+:class:`DigestItem` dataclass is frozen), and a builder gains from returning the
+same items, in the same order, to members who may see the same things.
+
 Registered now: ``vendors`` (disclosure changes, roadmap status changes).
 Not registered yet: guides and events (the apps do not exist); they will call
 ``digest_sections.register("guides", build_guides_section, order=300)``.
