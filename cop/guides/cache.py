@@ -148,8 +148,12 @@ def serve_shared_page(
     *,
     scopes: Sequence[str],
     extra_keys: Sequence[str] = (),
+    parts: Sequence[str] = (),
 ) -> HttpResponse:
-    """Answer an anonymous reader from the cache, or render (and keep) the page."""
+    """Answer an anonymous reader from the cache, or render (and keep) the page.
+
+    ``parts``: what else of the request the page depends on (its valid parameters).
+    """
     if not enabled() or not pagecache.anonymous_request(request):
         return render()
     try:
@@ -159,7 +163,7 @@ def serve_shared_page(
     except Exception:
         logger.warning("guides page cache unavailable", exc_info=True)
         return render()
-    key = pagecache.page_key(request, versions, str(page.pk), *_context_parts())
+    key = pagecache.page_key(request, versions, str(page.pk), *_context_parts(), *parts)
     cached = pagecache.page_get(key)
     if cached is not None:
         return cached
@@ -192,6 +196,19 @@ def serve_guide_page(
         request,
         render,
         scopes=[PAGES_SCOPE, REFERENCES_SCOPE, REVIEWERS_SCOPE],
+    )
+
+
+def serve_guide_index(
+    page: Any, request: HttpRequest, render: Callable[[], HttpResponse], *, tag: str
+) -> HttpResponse:
+    """Serve the guide index (filtered by ``tag``), whole from the cache to anonymous readers."""
+    return serve_shared_page(
+        page,
+        request,
+        render,
+        scopes=[PAGES_SCOPE, REFERENCES_SCOPE],
+        parts=["tag", tag],
     )
 
 

@@ -141,6 +141,16 @@ class GuideIndexPage(UnrestrictedWhileNoneExist, Page):
         context["checklists"] = [] if tag else selectors.checklist_list(index=self)
         return context
 
+    def serve(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        from cop.guides.cache import serve_guide_index
+
+        return serve_guide_index(
+            self,
+            request,
+            lambda: super(GuideIndexPage, self).serve(request, *args, **kwargs),
+            tag=request.GET.get("tag", "")[:100],
+        )
+
 
 class GuidePageTag(TaggedItemBase):
     content_object = ParentalKey(

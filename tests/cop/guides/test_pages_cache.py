@@ -261,3 +261,22 @@ def test_remembered_routes_follow_every_change_of_the_tree(
     with django_capture_on_commit_callbacks(execute=True):
         site.unpublish()
     assert client.get("/guides/guide-one/").status_code == 404
+
+
+def test_anonymous_guide_index_is_cached_per_topic_and_renewed_by_a_publish(
+    client: Any,
+    page_cache: Any,
+    site: Any,
+    guide_index: GuideIndexPage,
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    assert client.get("/guides/")["X-Cop-Page-Cache"] == "miss"
+    assert client.get("/guides/")["X-Cop-Page-Cache"] == "hit"
+    # another topic is another page
+    other = client.get("/guides/", {"tag": "nothing-here"})
+    assert "No guide has this topic." in other.content.decode()
+    assert "No guide has this topic." not in client.get("/guides/").content.decode()
+    # a new guide is listed at once
+    with django_capture_on_commit_callbacks(execute=True):
+        guide_make(guide_index, 2)
+    assert "/guides/guide-2/" in client.get("/guides/").content.decode()
