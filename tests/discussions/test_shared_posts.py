@@ -203,3 +203,24 @@ def test_shared_posts_degrade_when_the_cache_raises(topic, people, monkeypatch):
     monkeypatch.setattr(caches["default"], "set_many", broken)
     # when / then: rendered per request, never a 500
     assert _page(people["library_worker"], url) == expected
+
+
+def test_shared_posts_add_no_query(settings, topic, people):
+    # given: the signed-in page's queries without the shared posts
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = Client()
+    client.force_login(people["library_worker"])
+    url = topic.get_absolute_url()
+    settings.COP_DISCUSSIONS_PAGE_CACHE = False
+    client.get(url)
+    with CaptureQueriesContext(connection) as without:
+        client.get(url)
+    # when: with them, warm
+    settings.COP_DISCUSSIONS_PAGE_CACHE = True
+    client.get(url)
+    with CaptureQueriesContext(connection) as shared_queries:
+        assert client.get(url).status_code == 200
+    # then
+    assert len(shared_queries) == len(without)
