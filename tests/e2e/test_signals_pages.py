@@ -30,6 +30,10 @@ PUBLIC_PAGES = {
     "product": "/vendors/larchmont-library-systems/larchmont-stacks/",
     "vendor": "/vendors/larchmont-library-systems/",
 }
+#: The vendor's own dashboard (its representative), with the responsiveness tables.
+VENDOR_PAGES = {
+    "dashboard": "/vendors/tools/signals/larchmont-library-systems/",
+}
 WORKER_PAGES = {
     "own-priorities": "/vendors/larchmont-library-systems/larchmont-stacks/priorities/",
     "type-priorities": "/priorities/types/discovery/",
@@ -58,6 +62,8 @@ def test_signals_pages_pass_axe_csp_and_fit_the_screen(
     worker = _session_cookie(live_server, settings, "library@example.org")
     pages = [(name, path, None) for name, path in PUBLIC_PAGES.items()]
     pages += [(name, path, worker) for name, path in WORKER_PAGES.items()]
+    vendor = _session_cookie(live_server, settings, "vendor-a@example.org")
+    pages += [(name, path, vendor) for name, path in VENDOR_PAGES.items()]
     problems = {}
     for name, path, cookie in pages:
         for width in (1280, 320):
