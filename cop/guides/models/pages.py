@@ -131,14 +131,14 @@ class GuideIndexPage(UnrestrictedWhileNoneExist, Page):
     def get_context(
         self, request: HttpRequest, *args: Any, **kwargs: Any
     ) -> dict[str, Any]:
-        from cop.guides import selectors
+        from cop.guides import fragments
 
         context: dict[str, Any] = super().get_context(request, *args, **kwargs)
-        tag = request.GET.get("tag", "")[:100]
-        context["guides"] = selectors.guide_list(index=self, tag=tag)
-        context["tags"] = selectors.guide_tags(index=self)
-        context["current_tag"] = tag
-        context["checklists"] = [] if tag else selectors.checklist_list(index=self)
+        context["index_body"] = fragments.guide_index_body(
+            page=self,
+            tag=request.GET.get("tag", "")[:100],
+            cached=not getattr(request, "is_preview", False),
+        )
         return context
 
     def serve(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
