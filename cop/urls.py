@@ -58,6 +58,10 @@ handler404 = "cop.core.views.page_not_found"
 # Wagtail's page serving comes last: it answers every path not matched above, routed
 # from the remembered route of the path when there is one (cop.guides.routing).
 urlpatterns += [
+    *(
+        pattern
+        for pattern in wagtail_urls.urlpatterns
+        if getattr(pattern, "name", None) != "wagtail_serve"
+    ),
     re_path(wagtail_urls.serve_pattern, guides_routing.serve, name="wagtail_serve"),
-    path("", include(wagtail_urls)),
 ]

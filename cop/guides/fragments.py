@@ -12,7 +12,8 @@ request, so nothing in them can depend on who is reading.
 from __future__ import annotations
 
 import datetime as dt
-from typing import TYPE_CHECKING
+import re
+from typing import TYPE_CHECKING, Final
 
 from django.template.loader import render_to_string
 from django.utils.safestring import SafeString
@@ -21,7 +22,10 @@ from cop.guides import cache, selectors
 from cop.guides.hooks import home_content_versions
 
 if TYPE_CHECKING:
-    from cop.guides.models import GuidePage, HomePage
+    from cop.guides.models import GuideIndexPage, GuidePage, HomePage
+
+#: A topic filter worth caching: empty (all topics) or shaped like a tag's slug.
+_TOPIC = re.compile(r"[-a-z0-9]{0,50}")
 
 
 def home_body(*, page: HomePage, cached: bool = True) -> SafeString:
@@ -79,4 +83,36 @@ def guide_article(*, page: GuidePage, cached: bool = True) -> SafeString:
         parts=["guide", str(page.pk)],
         render=render,
         cached=cached,
+    )
+
+
+#: Where the guide index's cached body takes the reader's follow menu.
+FOLLOW_SLOT: Final = "<!-- follow -->"
+
+
+def guide_index_body(
+    *, page: GuideIndexPage, tag: str, cached: bool = True
+) -> SafeString:
+    """Return the guide index for the topic ``tag`` ("" for all): the same for everyone.
+
+    Out of date after a publish anywhere in the tree (the guides, their topics and
+    review dates, the checklists). Only slug-shaped topics are kept: any other
+    text renders uncached rather than adding an entry per typo.
+    """
+
+    def render() -> tuple[str, dt.datetime | None]:
+        context = {
+            "page": page,
+            "guides": selectors.guide_list(index=page, tag=tag),
+            "tags": selectors.guide_tags(index=page),
+            "current_tag": tag,
+            "checklists": [] if tag else selectors.checklist_list(index=page),
+        }
+        return render_to_string("guides/includes/guide_index_body.html", context), None
+
+    return cache.viewer_independent_html(
+        scopes=[cache.PAGES_SCOPE],
+        parts=["guide-index", str(page.pk), tag],
+        render=render,
+        cached=cached and _TOPIC.fullmatch(tag) is not None,
     )

@@ -13,6 +13,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.http import HttpRequest, HttpResponse
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 from modelcluster.contrib.taggit import ClusterTaggableManager
 from modelcluster.fields import ParentalKey
@@ -131,14 +132,18 @@ class GuideIndexPage(UnrestrictedWhileNoneExist, Page):
     def get_context(
         self, request: HttpRequest, *args: Any, **kwargs: Any
     ) -> dict[str, Any]:
-        from cop.guides import selectors
+        from cop.guides import fragments
 
         context: dict[str, Any] = super().get_context(request, *args, **kwargs)
-        tag = request.GET.get("tag", "")[:100]
-        context["guides"] = selectors.guide_list(index=self, tag=tag)
-        context["tags"] = selectors.guide_tags(index=self)
-        context["current_tag"] = tag
-        context["checklists"] = [] if tag else selectors.checklist_list(index=self)
+        body = fragments.guide_index_body(
+            page=self,
+            tag=request.GET.get("tag", "")[:100],
+            cached=not getattr(request, "is_preview", False),
+        )
+        # The same for every reader, around the reader's own follow menu.
+        head, _slot, rest = body.partition(fragments.FOLLOW_SLOT)
+        context["index_head"] = mark_safe(head)  # noqa: S308 - cached page markup
+        context["index_rest"] = mark_safe(rest)  # noqa: S308 - cached page markup
         return context
 
     def serve(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:

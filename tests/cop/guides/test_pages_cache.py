@@ -63,7 +63,7 @@ def _queries(client: Any, url: str) -> int:
 
 
 @pytest.mark.parametrize("role", ROLES)
-@pytest.mark.parametrize("url", ["/", GUIDE])
+@pytest.mark.parametrize("url", ["/", GUIDE, "/guides/", "/guides/?tag=contracts"])
 @time_machine.travel(NOW, tick=False)
 def test_cached_page_equals_uncached_for_every_role(
     client: Any, settings: Any, site: Any, people: dict[str, Any], role: str, url: str
@@ -82,8 +82,10 @@ def test_cached_page_equals_uncached_for_every_role(
         assert "Event 1" in uncached
         assert "Loans and logs" in uncached
         assert ("Join the community" in uncached) == (role == "anonymous")
-    else:
+    elif url == GUIDE:
         assert "Last reviewed on 1 October 2026 by Ana Moderator." in uncached
+    else:
+        assert "/guides/guide-1/" in uncached
 
 
 @time_machine.travel(NOW, tick=False)
@@ -170,6 +172,7 @@ def test_signed_in_queries_do_not_grow_with_guides_events_and_discussions(
 ) -> None:
     client.force_login(library_worker)
     home_few, guide_few = _queries(client, "/"), _queries(client, GUIDE)
+    index_few = _queries(client, "/guides/")
     events = EventIndexPage.objects.get(slug="events")
     space = SpaceFactory(visibility="public")
     with django_capture_on_commit_callbacks(execute=True):
@@ -181,6 +184,7 @@ def test_signed_in_queries_do_not_grow_with_guides_events_and_discussions(
             TopicFactory(space=space)
     assert _queries(client, "/") == home_few
     assert _queries(client, GUIDE) == guide_few
+    assert _queries(client, "/guides/") == index_few
 
 
 def test_a_preview_is_never_served_from_the_cache(
