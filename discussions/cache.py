@@ -59,6 +59,7 @@ __all__ = [
     "cached_for_anonymous",
     "content_changed",
     "in_fallback",
+    "names_changed",
     "page_cache_enabled",
     "scope_versions",
     "space_slug_scope",
@@ -269,6 +270,17 @@ def version_key(scope: str) -> str:
 def space_slug_scope(slug: str) -> str:
     """Return the scope of the space page at ``slug`` (``"space-slug:<slug>"``)."""
     return f"space-slug:{slug}"
+
+
+def names_changed() -> None:
+    """Invalidate every cached page that may show a member's display name.
+
+    Names appear on posts, topic lists and the home page's latest discussions, and
+    no version tracks who posted where; a rename is rare, so the site-wide lists
+    and every topic page (through the ``spaces`` scope) are dropped after commit.
+    """
+    scopes = ["site", SPACES_SCOPE]
+    transaction.on_commit(lambda: _bump(scopes))
 
 
 def content_changed(

@@ -1,5 +1,6 @@
 """Reactions to other apps' events: vendors' disclosure and roadmap changes notify the
-products' followers; a newly confirmed or changed e-mail address clears the bouncing mark.
+products' followers; a newly confirmed or changed e-mail address clears the bouncing mark;
+a member's new display name drops the cached pages that show names.
 
 Each receiver only calls one service; connected from ``DiscussionsConfig.ready``.
 """
@@ -60,16 +61,25 @@ def notify_guides_due_for_review(**kwargs: Any) -> int:
     return notify(**kwargs)
 
 
+def pages_on_member_name_change(sender: Any, user_id: int, **kwargs: Any) -> None:
+    """A member's display name changed: cached pages showing it are dropped."""
+    from discussions import cache
+
+    cache.names_changed()
+
+
 def register() -> None:
     """Register this module's part with the rest of cop (called from AppConfig.ready)."""
     from allauth.account.signals import email_changed, email_confirmed
 
     from cop.guides.hooks import review_due_notifiers
-
-    review_due_notifiers.register("discussions", notify_guides_due_for_review)
-
+    from cop.members.signals import member_name_changed
     from vendors.models import DisclosureVersion, RoadmapItem, RoadmapStatusChange
 
+    review_due_notifiers.register("discussions", notify_guides_due_for_review)
+    member_name_changed.connect(
+        pages_on_member_name_change, dispatch_uid="discussions_pages_on_name_change"
+    )
     email_confirmed.connect(
         bounce_reset_on_email_change, dispatch_uid="discussions_bounce_reset_on_confirm"
     )

@@ -9,7 +9,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.core.cache import caches
 from django.db import transaction
 from django.http import HttpResponse
-from django.test import RequestFactory
+from django.test import Client, RequestFactory
 
 from discussions import services
 from discussions.cache import (
@@ -419,3 +419,24 @@ def test_redis_down_serves_uncached_pages(client, topic, settings):
     assert CACHE_HEADER not in first
     assert CACHE_HEADER not in second
     assert b"First reply." in second.content
+
+
+def test_a_new_display_name_shows_at_once_on_cached_pages(
+    client, topic, library_worker, moderator, django_capture_on_commit_callbacks
+):
+    from cop.members.services.profiles import profile_update
+
+    reader = Client()
+    reader.force_login(moderator)
+    url = topic.get_absolute_url()
+    old_name = library_worker.display_name.encode()
+    assert old_name in _get(client, url).content  # cached for anonymous readers
+    assert old_name in _get(reader, url).content  # posts shared by members
+
+    with django_capture_on_commit_callbacks(execute=True):
+        profile_update(user=library_worker, display_name="Renamed Reader", bio="")
+
+    for viewer in (client, reader):
+        page = _get(viewer, url).content
+        assert b"Renamed Reader" in page
+        assert old_name not in page

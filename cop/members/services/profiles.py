@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 
 from cop.members import selectors_accounts
 from cop.members.models import User
+from cop.members.signals import member_name_changed
 from cop.members.validators import clean_bio, clean_display_name, display_name_keys
 
 # The columns profile_display_name_prepare sets; save them together.
@@ -54,6 +55,7 @@ def profile_update(*, user: User, display_name: str, bio: str) -> User:
     unique constraints on the name keys settle a race between two members.
     """
     errors: dict[str, list[ValidationError]] = {}
+    old_name = user.display_name
     try:
         profile_display_name_prepare(user=user, display_name=display_name)
     except ValidationError as exc:
@@ -69,4 +71,6 @@ def profile_update(*, user: User, display_name: str, bio: str) -> User:
             user.save(update_fields=[*PROFILE_NAME_FIELDS, "bio"])
     except IntegrityError as exc:
         raise _taken_error() from exc
+    if user.display_name != old_name:
+        member_name_changed.send(sender=User, user_id=user.pk)
     return user
