@@ -11,6 +11,7 @@ from django.urls import reverse
 from cop.privacy.models import RedFlag
 from discussions import community_signals, services
 from tests.discussions.conftest import *  # noqa: F403
+from tests.discussions.signals_support import released_red_flags
 from tests.vendors.priorities_support import *  # noqa: F403
 from tests.vendors.priorities_support import libraries
 
@@ -22,28 +23,10 @@ def _no_premoderation(settings: Any) -> None:
     settings.COP_DISCUSSIONS_PREMODERATE_FIRST_POSTS = 0
 
 
-def _flags(count, *, space, product, moderator, red_flag, prefix):
-    topics = []
-    for org, worker in libraries(count, prefix):
-        topic = services.topic_create(
-            actor=worker,
-            space=space,
-            kind="red_flag",
-            title=f"Flag from {org.name}",
-            body="The contract keeps loan history without limit.",
-            product=product,
-            red_flag=red_flag,
-            clause_reference="4.2",
-        )
-        services.red_flag_release(topic=topic, actor=moderator, reason="Checked")
-        topics.append(topic)
-    return topics
-
-
 def test_red_flag_counts_hide_types_below_k(public_space, product_a, moderator):
     # given: five libraries raise one type, two another
     first, second = RedFlag.objects.order_by("code")[:2]
-    _flags(
+    released_red_flags(
         5,
         space=public_space,
         product=product_a,
@@ -51,7 +34,7 @@ def test_red_flag_counts_hide_types_below_k(public_space, product_a, moderator):
         red_flag=first,
         prefix="a",
     )
-    _flags(
+    released_red_flags(
         2,
         space=public_space,
         product=product_a,
@@ -65,7 +48,9 @@ def test_red_flag_counts_hide_types_below_k(public_space, product_a, moderator):
     assert [(row.code, row.count.value) for row in rows] == [(first.code, 5)]
 
 
-def test_red_flag_counts_leave_out_embargoed_flags(public_space, product_a, moderator):
+def test_red_flag_counts_leave_out_embargoedreleased_red_flags(
+    public_space, product_a, moderator
+):
     red_flag = RedFlag.objects.order_by("code").first()
     for org, worker in libraries(5, "e"):
         services.topic_create(
@@ -83,7 +68,7 @@ def test_red_flag_counts_leave_out_embargoed_flags(public_space, product_a, mode
 
 def test_product_page_shows_red_flag_counts(client, public_space, product_a, moderator):
     red_flag = RedFlag.objects.order_by("code").first()
-    _flags(
+    released_red_flags(
         5,
         space=public_space,
         product=product_a,
@@ -105,7 +90,7 @@ def test_responsiveness_needs_k_items_per_quarter(
     red_flag = RedFlag.objects.order_by("code").first()
     # given: five flags in 2026-Q2, three answered after 2 days; two in 2026-Q3
     with time_machine.travel("2026-05-04 09:00Z", tick=False):
-        spring = _flags(
+        spring = released_red_flags(
             5,
             space=public_space,
             product=product_a,
@@ -119,7 +104,7 @@ def test_responsiveness_needs_k_items_per_quarter(
                 actor=vendor_rep_a, topic=topic, body="We fix it."
             )
     with time_machine.travel("2026-08-04 09:00Z", tick=False):
-        _flags(
+        released_red_flags(
             2,
             space=public_space,
             product=product_a,

@@ -17,6 +17,7 @@ from cop.privacy.aggregates import Quarter
 from cop.privacy.models import RedFlag
 from discussions import community_signals, services
 from tests.discussions.conftest import *  # noqa: F403
+from tests.discussions.signals_support import released_red_flags
 from tests.vendors.priorities_support import *  # noqa: F403
 from tests.vendors.priorities_support import libraries
 
@@ -143,21 +144,14 @@ def _questions(count, *, space, product, prefix):
 
 def _red_flags(count, *, space, product, moderator, prefix):
     red_flag = RedFlag.objects.order_by("code").first()
-    topics = []
-    for org, worker in libraries(count, prefix):
-        topic = services.topic_create(
-            actor=worker,
-            space=space,
-            kind="red_flag",
-            title=f"Flag from {org.name}",
-            body="The contract keeps loan history without limit.",
-            product=product,
-            red_flag=red_flag,
-            clause_reference="4.2",
-        )
-        services.red_flag_release(topic=topic, actor=moderator, reason="Checked")
-        topics.append(topic)
-    return topics
+    return released_red_flags(
+        count,
+        space=space,
+        product=product,
+        moderator=moderator,
+        red_flag=red_flag,
+        prefix=prefix,
+    )
 
 
 @pytest.fixture
