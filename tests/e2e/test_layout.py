@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from tests.e2e.checks import horizontal_overflow, serious_axe_findings
 from tests.e2e.conftest import new_logged_page
 
 pytestmark = [
@@ -144,3 +145,23 @@ def test_home_page_screenshots_for_review(live_server, browser):
             assert log.csp_violations == []
         finally:
             page.context.close()
+
+
+@pytest.mark.parametrize("width", [320, 375])
+def test_wide_tables_on_a_phone_scroll_by_keyboard(live_server, browser, width):
+    """A table wider than the phone scrolls in a region the keyboard can reach."""
+    page, _log = new_logged_page(
+        browser, viewport={"width": width, "height": 740}, is_mobile=True
+    )
+    try:
+        page.goto(live_server.url + "/transparency/")
+        regions = page.locator(".table-scroll")
+        assert regions.count() == 3
+        for index in range(regions.count()):
+            region = regions.nth(index)
+            assert region.get_attribute("tabindex") == "0"
+            assert region.get_attribute("role") == "region"
+        assert serious_axe_findings(page) == []
+        assert horizontal_overflow(page) == 0
+    finally:
+        page.context.close()
