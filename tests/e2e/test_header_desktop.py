@@ -7,7 +7,9 @@ from typing import Any
 import pytest
 from django.test import Client
 
+from cop.members.models import Membership, Organisation
 from tests.e2e.conftest import new_logged_page
+from tests.factories import MembershipFactory, OrganisationFactory
 from tests.vendors.disclosure_fixtures import *  # noqa: F403
 
 pytestmark = [
@@ -35,6 +37,11 @@ def _signed_in(browser: Any, live_server: Any, settings: Any, user: Any) -> Any:
 def test_header_is_one_line_at_1280_for_a_moderator(
     live_server, browser, settings, moderator
 ):
+    # The widest header: work waits (a count beside "Moderate") and vendor tools.
+    MembershipFactory(
+        organisation=OrganisationFactory(kind=Organisation.Kind.VENDOR),
+        status=Membership.Status.REQUESTED,
+    )
     page = _signed_in(browser, live_server, settings, moderator)
     try:
         page.goto(live_server.url + "/discussions/")
@@ -42,7 +49,8 @@ def test_header_is_one_line_at_1280_for_a_moderator(
             "() => document.querySelector('.site-header').getBoundingClientRect().height"
         )
         page.screenshot(path="/tmp/cop-header-1280.png")  # noqa: S108 - for a human look
-        assert page.get_by_role("link", name="Moderate").is_visible()
+        assert page.get_by_role("link", name="Moderate 1 waiting").is_visible()
+        assert page.get_by_role("link", name="Vendor tools").is_visible()
         assert page.get_by_role("link", name="Organisations").first.is_visible()
         # One line is about 72 px (border, padding, the account button); two were 121.
         assert height < 90, height
