@@ -5,9 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from django.test import Client
 
 from cop.members.models import Membership, Organisation
+from tests.e2e.checks import sign_in
 from tests.e2e.conftest import new_logged_page
 from tests.factories import MembershipFactory, OrganisationFactory
 from tests.vendors.disclosure_fixtures import *  # noqa: F403
@@ -19,18 +19,8 @@ pytestmark = [
 
 
 def _signed_in(browser: Any, live_server: Any, settings: Any, user: Any) -> Any:
-    client = Client()
-    client.force_login(user)
     page, _log = new_logged_page(browser, viewport={"width": 1280, "height": 900})
-    page.context.add_cookies(
-        [
-            {
-                "name": settings.SESSION_COOKIE_NAME,
-                "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
-                "url": live_server.url,
-            }
-        ]
-    )
+    sign_in(page, live_server, settings, user)
     return page
 
 

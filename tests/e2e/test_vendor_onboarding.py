@@ -12,11 +12,11 @@ from urllib.parse import urlsplit
 
 import pytest
 from django.core import mail
-from django.test import Client
 from django.urls import reverse
 
 from cop.members import permissions
 from cop.members.models import Organisation
+from tests.e2e.checks import sign_in
 from tests.e2e.conftest import new_logged_page
 from tests.factories import (
     TotpAuthenticatorFactory,
@@ -35,18 +35,8 @@ SCREENSHOT_DIR = "/tmp"  # noqa: S108 - screenshots for a human to look at, not 
 
 
 def _signed_in(browser: Any, live_server: Any, settings: Any, user: Any) -> Any:
-    client = Client()
-    client.force_login(user)
     page, _log = new_logged_page(browser, viewport={"width": 1280, "height": 900})
-    page.context.add_cookies(
-        [
-            {
-                "name": settings.SESSION_COOKIE_NAME,
-                "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
-                "url": live_server.url,
-            }
-        ]
-    )
+    sign_in(page, live_server, settings, user)
     return page
 
 
