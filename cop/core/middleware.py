@@ -7,8 +7,12 @@ import hashlib
 import json
 import re
 
-from csp.middleware import CSPMiddleware, PolicyParts
+from csp.constants import HEADER, HEADER_REPORT_ONLY
+from csp.middleware import CheckableLazyObject, CSPMiddleware, PolicyParts
+from csp.utils import build_policy
 from django.conf import settings
+from django.core.signals import setting_changed
+from django.dispatch import receiver
 from django.http import HttpRequest
 from django.http.response import HttpResponseBase
 
@@ -62,6 +66,45 @@ def _is_admin(request: HttpRequest) -> bool:
     )
 
 
+# What a view or decorator may set on a response to change its policy (django-csp).
+_PER_RESPONSE_POLICY = (
+    "_csp_config",
+    "_csp_update",
+    "_csp_replace",
+    "_csp_exempt",
+    "_csp_config_ro",
+    "_csp_update_ro",
+    "_csp_replace_ro",
+    "_csp_exempt_ro",
+)
+_POLICY_SETTINGS = frozenset(
+    {"CONTENT_SECURITY_POLICY", "CONTENT_SECURITY_POLICY_REPORT_ONLY"}
+)
+_site_policy_memo: list[tuple[str, str] | None] = []
+
+
+def _site_policy() -> tuple[str, str] | None:
+    """Return the site-wide (policy, report-only policy) headers, built once.
+
+    ``None`` when a policy excludes URL prefixes: then each response is checked.
+    """
+    if not _site_policy_memo:
+        excludes = any(
+            (getattr(settings, name, None) or {}).get("EXCLUDE_URL_PREFIXES")
+            for name in _POLICY_SETTINGS
+        )
+        _site_policy_memo.append(
+            None if excludes else (build_policy(), build_policy(report_only=True))
+        )
+    return _site_policy_memo[0]
+
+
+@receiver(setting_changed)
+def _forget_site_policy(*, setting: str, **kwargs: object) -> None:
+    if setting in _POLICY_SETTINGS:
+        _site_policy_memo.clear()
+
+
 class ContentSecurityPolicyMiddleware(CSPMiddleware):
     """django-csp with a scoped admin policy, plus the Permissions-Policy header.
 
@@ -93,8 +136,33 @@ class ContentSecurityPolicyMiddleware(CSPMiddleware):
     def process_response(
         self, request: HttpRequest, response: HttpResponseBase
     ) -> HttpResponseBase:
-        response = super().process_response(request, response)
+        site_policy = self._site_policy_for(request, response)
+        if site_policy is None:
+            response = super().process_response(request, response)
+        else:
+            # The common case, as django-csp would write it without building the
+            # policy again: a public page, no nonce, nothing set by the view.
+            policy, report_only = site_policy
+            if policy and HEADER not in response:
+                response[HEADER] = policy
+            if report_only and HEADER_REPORT_ONLY not in response:
+                response[HEADER_REPORT_ONLY] = report_only
+            request.csp_nonce = CheckableLazyObject(self._csp_nonce_post_response)  # type: ignore[attr-defined]
         policy = getattr(settings, "PERMISSIONS_POLICY", "")
         if policy and "Permissions-Policy" not in response:
             response["Permissions-Policy"] = policy
         return response
+
+    @staticmethod
+    def _site_policy_for(
+        request: HttpRequest, response: HttpResponseBase
+    ) -> tuple[str, str] | None:
+        """The memoised site policy when it applies to ``response`` unchanged, else None."""
+        if (
+            _is_admin(request)
+            or getattr(request, "_csp_nonce", None) is not None
+            or any(hasattr(response, attr) for attr in _PER_RESPONSE_POLICY)
+            or (settings.DEBUG and response.status_code in (404, 500))
+        ):
+            return None
+        return _site_policy()

@@ -277,3 +277,50 @@ def test_scrub_masks_addresses_but_not_clock_times(text, expected):
 )
 def test_scrub_masks_address_with_port_or_ipv4_mapped(text, expected):
     assert scrub(text) == expected
+
+
+# ------------------------------------------------- the memoised site-wide policy
+
+
+def test_changed_policy_settings_reach_the_next_response(rf, settings):
+    assert (
+        "'self'"
+        in _run_middleware(rf.get("/"), "<p>one</p>")["Content-Security-Policy"]
+    )
+
+    settings.CONTENT_SECURITY_POLICY = {"DIRECTIVES": {"default-src": ["'none'"]}}
+    settings.CONTENT_SECURITY_POLICY_REPORT_ONLY = {
+        "DIRECTIVES": {"img-src": ["'self'"]}
+    }
+    response = _run_middleware(rf.get("/"), "<p>two</p>")
+
+    assert response["Content-Security-Policy"] == "default-src 'none'"
+    assert "img-src 'self'" in response["Content-Security-Policy-Report-Only"]
+
+
+def test_a_view_that_changes_its_policy_still_gets_its_own(rf):
+    def view(_request: HttpRequest) -> HttpResponse:
+        response = HttpResponse("<p>map</p>")
+        response._csp_update = {"img-src": ["https://tiles.example.org"]}  # type: ignore[attr-defined]
+        return response
+
+    response = ContentSecurityPolicyMiddleware(view)(rf.get("/"))
+
+    assert _directives(response)["img-src"] == [
+        "'self'",
+        "data:",
+        "https://tiles.example.org",
+    ]
+
+
+def test_excluded_prefixes_are_honoured(rf, settings):
+    settings.CONTENT_SECURITY_POLICY = {
+        **settings.CONTENT_SECURITY_POLICY,
+        "EXCLUDE_URL_PREFIXES": ["/embed/"],
+    }
+
+    excluded = _run_middleware(rf.get("/embed/widget/"), "<p>embed</p>")
+    included = _run_middleware(rf.get("/guides/"), "<p>guides</p>")
+
+    assert "Content-Security-Policy" not in excluded
+    assert _directives(included)["default-src"] == ["'self'"]
