@@ -106,7 +106,14 @@ def _member_cookie() -> tuple[str, Callable[[], None]]:
     session[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[0]
     session[HASH_SESSION_KEY] = user.get_session_auth_hash()
     session.create()
-    return f"{settings.SESSION_COOKIE_NAME}={session.session_key}", session.delete
+    # A signed-in browser also sends the CSRF cookie it got with the sign-in form.
+    from django.middleware.csrf import _get_new_csrf_string
+
+    cookie = (
+        f"{settings.SESSION_COOKIE_NAME}={session.session_key}; "
+        f"{settings.CSRF_COOKIE_NAME}={_get_new_csrf_string()}"
+    )
+    return cookie, session.delete
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -13,11 +13,11 @@
    measures it, stops it;
 3. serves cop the same way (:mod:`tests.bench.settings`: production-like, DEBUG off)
    and measures each page for an anonymous reader and for a signed-in library
-   worker (a session cookie made before the load): the home page, a guide, the
-   discussions index, the space holding the 200-post topic, that topic's middle
-   page, a product page, the comparison of 6 products, the guides index and the
-   libraries' priorities; plus ``/bench/hello/`` (cop's whole
-   middleware around an empty view) for reference;
+   worker (the session and CSRF cookies a signed-in browser sends, made before the
+   load): the home page, a guide, the discussions index, the space holding the
+   200-post topic, that topic's middle page, a product page, the comparison of 6
+   products, the guides index and the libraries' priorities; plus
+   ``/bench/hello/`` (cop's whole middleware around an empty view) for reference;
 4. counts the SQL queries of each page and role in-process (the second request:
    the steady state the load sees), and
 5. writes a Markdown table (req/s, p50, p99, ratio to the bare baseline, goal, SQL
@@ -332,7 +332,14 @@ def run(options: Options, out: Any = sys.stdout) -> list[Row]:
             measured = [
                 p for p in pages(found) if not options.pages or p.name in options.pages
             ]
-            cookie = f"{found['cookie_name']}={found['session']}"
+            cookie = "; ".join(
+                part
+                for part in (
+                    f"{found['cookie_name']}={found['session']}",
+                    found.get("csrf_cookie", ""),
+                )
+                if part
+            )
             rows: list[Row] = []
             bare_env = environment(
                 workdir,

@@ -30,7 +30,7 @@ from django.test import Client
 from django.urls import reverse
 from discussions.models import Topic
 
-out = {"cookie_name": settings.SESSION_COOKIE_NAME, "session": "",
+out = {"cookie_name": settings.SESSION_COOKIE_NAME, "session": "", "csrf_cookie": "",
        "index": reverse("discussions:index"), "space": "", "topic": "", "posts": 0}
 topic = (
     Topic.objects.filter(
@@ -67,6 +67,9 @@ if user is not None:
     session[HASH_SESSION_KEY] = user.get_session_auth_hash()
     session.create()
     out["session"] = session.session_key
+    # A signed-in browser also sends the CSRF cookie it got with the sign-in form.
+    from django.middleware.csrf import _get_new_csrf_string
+    out["csrf_cookie"] = f"{settings.CSRF_COOKIE_NAME}={_get_new_csrf_string()}"
 print("BENCH-JSON " + json.dumps(out))
 """
 
