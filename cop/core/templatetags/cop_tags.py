@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import itertools
 import threading
 from collections import OrderedDict
 from typing import Any
 
 from django import template
 from django.conf import settings
+from django.core.signals import setting_changed
+from django.dispatch import receiver
 from django.urls import get_script_prefix
 from django.utils import translation
 from django.utils.html import format_html
@@ -46,14 +49,25 @@ def nav_link(context: template.Context, href: str, label: str) -> SafeString:
 _kept: OrderedDict[tuple[Any, ...], str] = OrderedDict()
 _kept_lock = threading.Lock()
 _KEPT_SIZE = 2000
+_block_numbers = itertools.count()
+
+
+@receiver(setting_changed)
+def _forget_kept(**kwargs: Any) -> None:
+    # A kept block may show a setting (a static file's URL, a reversed URL).
+    with _kept_lock:
+        _kept.clear()
 
 
 class KeptNode(template.Node):
     """``{% kept key ... %}…{% endkept %}``: see :func:`kept`."""
 
-    def __init__(self, nodelist: template.NodeList, keys: list[Any]) -> None:
+    def __init__(
+        self, nodelist: template.NodeList, keys: list[Any], where: Any
+    ) -> None:
         self.nodelist = nodelist
         self.keys = keys
+        self.where = where  # a number per compiled block: two blocks never share
 
     def render(self, context: template.Context) -> str:
         if settings.DEBUG:
@@ -61,7 +75,7 @@ class KeptNode(template.Node):
         origin = getattr(self.origin, "name", None)
         key = (
             origin,
-            self.token.position if self.token else None,
+            self.where,
             translation.get_language(),
             get_script_prefix(),
             *(value.resolve(context) for value in self.keys),
@@ -91,4 +105,4 @@ def kept(parser: template.base.Parser, token: template.base.Token) -> KeptNode:
     keys = [parser.compile_filter(bit) for bit in token.split_contents()[1:]]
     nodelist = parser.parse(("endkept",))
     parser.delete_first_token()
-    return KeptNode(nodelist, keys)
+    return KeptNode(nodelist, keys, next(_block_numbers))

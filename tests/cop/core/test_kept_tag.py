@@ -45,3 +45,20 @@ def test_nothing_is_kept_in_debug(settings):
     settings.DEBUG = True
     assert _render(key=1, shown="first") == "[1 first]"
     assert _render(key=1, shown="second") == "[1 second]"
+
+
+def test_a_changed_setting_renders_the_block_again(settings):
+    assert _render(key=1, shown="first") == "[1 first]"
+
+    settings.STATIC_URL = "/assets/"
+
+    assert _render(key=1, shown="second") == "[1 second]"
+
+
+def test_two_blocks_of_one_template_are_kept_apart():
+    two = ENGINE.from_string(
+        "{% load cop_tags %}{% kept %}<a>{{ a }}</a>{% endkept %}"
+        "{% kept %}<b>{{ b }}</b>{% endkept %}"
+    )
+
+    assert two.render(Context({"a": 1, "b": 2})) == "<a>1</a><b>2</b>"
