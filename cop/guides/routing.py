@@ -19,6 +19,7 @@ that is down means Wagtail routes as usual.
 from __future__ import annotations
 
 import logging
+import threading
 from typing import Any, Final
 
 from django.contrib.contenttypes.models import ContentType
@@ -30,12 +31,32 @@ from wagtail.models import Site
 from wagtail.url_routing import RouteResult
 
 from cop.core import pagecache
+from cop.core.prepared import PreparedQuery
 from cop.guides import cache
 
 logger = logging.getLogger(__name__)
 
 _SAFE_METHODS: Final = frozenset({"GET", "HEAD"})
 _ROUTE_TIMEOUT: Final = 3600
+_page_rows: dict[type, PreparedQuery] = {}
+_page_rows_lock = threading.Lock()
+
+
+def _live_page_row(model: type) -> PreparedQuery:
+    """The query that loads a live page of ``model`` by id, compiled once per process.
+
+    Building and compiling a page type's query (its table joined to Wagtail's page
+    table) costs Django more than PostgreSQL takes to answer it.
+    """
+    prepared = _page_rows.get(model)
+    if prepared is None:
+        manager = model._default_manager  # type: ignore[attr-defined]
+        prepared = PreparedQuery(
+            lambda pk: manager.filter(pk=pk, live=True), pk=2_101_999_501
+        )
+        with _page_rows_lock:
+            prepared = _page_rows.setdefault(model, prepared)
+    return prepared
 
 
 def _key(request: HttpRequest, path: str) -> str | None:
@@ -68,7 +89,7 @@ def _prefill(request: HttpRequest, route: dict[str, Any]) -> bool:
     model = ContentType.objects.get_for_id(route["content_type"]).model_class()
     if model is None:
         return False
-    page = model._default_manager.filter(pk=route["page"], live=True).first()
+    page = _live_page_row(model).first(pk=route["page"])
     if page is None:
         return False
     request._wagtail_site = Site(**route["site"])  # type: ignore[attr-defined]
