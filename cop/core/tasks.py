@@ -20,7 +20,8 @@ def record_heartbeat_task() -> None:
 @shared_task(acks_late=True, time_limit=600)
 def clear_expired_sessions_task() -> None:
     """Delete expired sessions: sign-in state is kept no longer than it is valid."""
-    from django.contrib.sessions.models import Session
-    from django.utils import timezone
+    from importlib import import_module
 
-    Session.objects.filter(expire_date__lt=timezone.now()).delete()
+    from django.conf import settings
+
+    import_module(settings.SESSION_ENGINE).SessionStore.clear_expired()

@@ -21,6 +21,7 @@ notification count of the header) through :data:`request_facts`, registered in
 from __future__ import annotations
 
 from collections.abc import Callable
+from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, cast
 
@@ -28,6 +29,9 @@ from allauth.account.auth_backends import AuthenticationBackend as AllauthBacken
 from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
 from django.core.exceptions import ValidationError
+from django.core.signals import request_finished
+from django.db.models import F
+from django.dispatch import receiver
 
 from cop.core.prepared import PreparedQuery
 from cop.core.registry import Registry
@@ -71,13 +75,60 @@ def _user_with_facts(user_id: Any) -> Any:
 USER_WITH_FACTS = PreparedQuery(_user_with_facts, user_id=2_101_999_001)
 
 
+def _member_by_session(session_key: str) -> Any:
+    annotations: dict[str, Any] = {}
+    for fact in _facts():
+        annotations.update(fact.annotations())
+    return (
+        get_user_model()
+        ._default_manager.filter(member_session__session_key=session_key)
+        .annotate(
+            **annotations,
+            cop_session_data=F("member_session__session_data"),
+            cop_session_expire_date=F("member_session__expire_date"),
+        )
+    )
+
+
+# The session row, its member and the member's facts in one statement: read by the
+# session engine (cop.members.sessions), which hands the member on (below).
+MEMBER_BY_SESSION = PreparedQuery(
+    _member_by_session, session_key="cop-prepared-member-session-slot"
+)
+
+# The member read with this request's session, for get_user() of the same request.
+_handoff: ContextVar[Any] = ContextVar("cop_member_handoff", default=None)
+
+
+def member_handoff_keep(user: Any) -> None:
+    """Keep ``user`` (read with the session being loaded) for :func:`load_user_with_facts`."""
+    _handoff.set(user)
+
+
+def member_handoff_clear() -> None:
+    """Forget any member kept by an earlier session load."""
+    _handoff.set(None)
+
+
+def _handed_over(pk: Any) -> Any:
+    user = _handoff.get()
+    if user is None:
+        return None
+    _handoff.set(None)  # once: a later call reads the database again
+    return user if user.pk == pk else None
+
+
 def load_user_with_facts(backend: ModelBackend, user_id: Any) -> Any:
-    """Return the active user ``user_id`` with their role facts memoised, or ``None``."""
+    """Return the active user ``user_id`` with their role facts memoised, or ``None``.
+
+    The member read with this request's session (:mod:`cop.members.sessions`) is
+    used when it is that user; otherwise one query reads them.
+    """
     try:
         pk = get_user_model()._meta.pk.to_python(user_id)
     except ValidationError:
         return None
-    user = USER_WITH_FACTS.first(user_id=pk)
+    user = _handed_over(pk) or USER_WITH_FACTS.first(user_id=pk)
     if user is None or not backend.user_can_authenticate(cast("User", user)):
         return None
     for fact in _facts():
@@ -97,3 +148,9 @@ class AccountBackend(AllauthBackend):
 
     def get_user(self, user_id: Any) -> Any:
         return load_user_with_facts(self, user_id)
+
+
+@receiver(request_finished)
+def _forget_handoff(**kwargs: Any) -> None:
+    # A request that read its session but never asked for its user leaves nothing.
+    member_handoff_clear()

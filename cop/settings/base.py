@@ -303,7 +303,7 @@ WAGTAIL_PASSWORD_RESET_ENABLED = False
 WAGTAILADMIN_LOGIN_URL = "account_login"
 
 # ---------------------------------------------------------------- sessions and cookies
-SESSION_ENGINE = "cop.core.sessions"  # the db engine, read with a prepared query
+SESSION_ENGINE = "cop.members.sessions"  # the db engine, read with the member
 SESSION_COOKIE_AGE = 60 * 60 * 24 * 14
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

@@ -3,6 +3,7 @@
 from cop.members.models.conduct import CodeOfConductAcceptance, CodeOfConductVersion
 from cop.members.models.invitations import AffiliationInvitation
 from cop.members.models.organisations import Membership, Organisation
+from cop.members.models.sessions import MemberSession
 from cop.members.models.suspensions import ModeratedMember, Suspension
 from cop.members.models.users import User
 
@@ -10,6 +11,7 @@ __all__ = [
     "AffiliationInvitation",
     "CodeOfConductAcceptance",
     "CodeOfConductVersion",
+    "MemberSession",
     "Membership",
     "ModeratedMember",
     "Organisation",

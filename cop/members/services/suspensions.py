@@ -48,23 +48,39 @@ def sessions_end_for_user(*, user: Any) -> int:
         engine.SessionStore().delete(session_key)
         ended += 1
     UserSession.objects.filter(user_id=user.pk).delete()
-    if settings.SESSION_ENGINE in {
+    if settings.SESSION_ENGINE == "cop.members.sessions":
+        from cop.members.models import MemberSession
+
+        # cop's sessions name their member: no session needs decoding.
+        doomed = list(
+            MemberSession.objects.filter(user_id=user.pk).values_list(
+                "session_key", flat=True
+            )
+        )
+    elif settings.SESSION_ENGINE in {
         "django.contrib.sessions.backends.db",
         "django.contrib.sessions.backends.cached_db",
-        "cop.core.sessions",
     }:
-        from django.contrib.sessions.models import Session
-
-        user_key = str(user.pk)
-        doomed: list[str] = []
-        sessions = Session.objects.filter(expire_date__gt=timezone.now())
-        for session in sessions.iterator(chunk_size=SESSION_SCAN_CHUNK):
-            if str(session.get_decoded().get("_auth_user_id")) == user_key:
-                doomed.append(session.session_key)
-        for session_key in doomed:
-            engine.SessionStore().delete(session_key)
-        ended += len(doomed)
+        doomed = _decoded_session_keys_of(user)
+    else:
+        doomed = []
+    for session_key in doomed:
+        engine.SessionStore().delete(session_key)
+    ended += len(doomed)
     return ended
+
+
+def _decoded_session_keys_of(user: Any) -> list[str]:
+    """The keys of Django's own database sessions that belong to ``user`` (decoded)."""
+    from django.contrib.sessions.models import Session
+
+    user_key = str(user.pk)
+    sessions = Session.objects.filter(expire_date__gt=timezone.now())
+    return [
+        session.session_key
+        for session in sessions.iterator(chunk_size=SESSION_SCAN_CHUNK)
+        if str(session.get_decoded().get("_auth_user_id")) == user_key
+    ]
 
 
 @transaction.atomic

@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import logging
 from datetime import datetime, timedelta
+from importlib import import_module
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.contrib.sessions.models import Session
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -38,9 +38,14 @@ def _audit_entries(*, cutoff: datetime, limit: int) -> int:
 
 def _expired_sessions(*, cutoff: datetime, limit: int) -> int:
     # A session is "expired" at its own expiry date; the period adds a grace time.
-    expired = Session.objects.filter(expire_date__lt=cutoff).order_by("expire_date")
+    session_model = import_module(
+        settings.SESSION_ENGINE
+    ).SessionStore.get_model_class()
+    expired = session_model.objects.filter(expire_date__lt=cutoff).order_by(
+        "expire_date"
+    )
     keys = list(expired.values_list("session_key", flat=True)[:limit])
-    Session.objects.filter(session_key__in=keys).delete()
+    session_model.objects.filter(session_key__in=keys).delete()
     return len(keys)
 
 

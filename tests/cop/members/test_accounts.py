@@ -8,14 +8,13 @@ from urllib.parse import urlparse
 
 import pytest
 from allauth.account.models import EmailAddress
-from django.contrib.sessions.models import Session
 from django.core import mail
 from django.core.cache import cache
 from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
 
-from cop.members.models import CodeOfConductAcceptance, User
+from cop.members.models import CodeOfConductAcceptance, MemberSession, User
 from cop.members.services.accounts import client_address_pseudonym
 from tests.cop.members.accounts_support import (
     PASSWORD,
@@ -242,7 +241,7 @@ def test_no_ip_address_is_stored_anywhere():
     # then: the address is nowhere, not even inside session data or mails
     assert "ip@example.org" in dump  # the dump really has the member's rows
     assert remote not in dump
-    for session in Session.objects.all():
+    for session in MemberSession.objects.all():
         assert remote not in repr(session.get_decoded())
     assert all(remote not in m.body for m in mail.outbox)
 

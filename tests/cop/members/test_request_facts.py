@@ -134,7 +134,7 @@ def test_backends_refuse_missing_inactive_and_malformed_ids(backend, library_wor
     assert backend().get_user(library_worker.pk) is None
 
 
-def test_signed_in_request_costs_the_session_and_member_queries_only(
+def test_signed_in_request_costs_one_query_for_session_member_and_facts(
     client, library_worker
 ):
     publish_conduct("1.0")
@@ -145,7 +145,9 @@ def test_signed_in_request_costs_the_session_and_member_queries_only(
     assert response.status_code == 200
     # The main table follows the last FROM (the member's facts are sub-queries).
     tables = [q["sql"].rsplit(" FROM ", 1)[1].split()[0] for q in queries]
-    assert tables == ['"django_session"', '"members_user"']
+    assert len(queries) == 1
+    assert tables == ['"members_user"']
+    assert 'JOIN "members_session"' in queries[0]["sql"]
 
 
 def test_pending_conduct_still_redirects_through_the_loaded_facts(

@@ -6,14 +6,13 @@ import pytest
 from allauth.usersessions.models import UserSession
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
-from django.contrib.sessions.models import Session
 from django.core.exceptions import PermissionDenied
 from django.test import Client
 from django.urls import reverse
 
 from cop.core.models import AuditEvent
 from cop.members import services
-from cop.members.models import Suspension
+from cop.members.models import MemberSession, Suspension
 from tests.factories import UserFactory, VerifiedEmailAddressFactory
 from tests.roles import *  # noqa: F403 - role fixtures
 
@@ -42,7 +41,7 @@ def test_suspend_ends_sessions_and_blocks_sign_in(client, member, moderator):
     laptop = _sign_in(member.email)
     phone = _sign_in(member.email)
     assert laptop.get(reverse("members:affiliation_list")).status_code == 200
-    assert Session.objects.count() == 2
+    assert MemberSession.objects.count() == 2
     # when: a moderator suspends them with a reason
     client.force_login(moderator)
     response = client.post(
@@ -59,7 +58,9 @@ def test_suspend_ends_sessions_and_blocks_sign_in(client, member, moderator):
         moderator,
     )
     assert not UserSession.objects.filter(user=member).exists()
-    remaining = [s.get_decoded().get("_auth_user_id") for s in Session.objects.all()]
+    remaining = [
+        s.get_decoded().get("_auth_user_id") for s in MemberSession.objects.all()
+    ]
     assert str(member.pk) not in remaining
     for device in (laptop, phone):
         page = device.get(reverse("members:affiliation_list"))

@@ -7,12 +7,11 @@ from datetime import timedelta
 import pytest
 from allauth.account.models import EmailAddress
 from django.contrib.contenttypes.models import ContentType
-from django.contrib.sessions.backends.db import SessionStore
-from django.contrib.sessions.models import Session
 from django.utils import timezone
 
 from cop.core.models import AuditEvent
-from cop.members.models import User
+from cop.members.models import MemberSession, User
+from cop.members.sessions import SessionStore
 from cop.privacy.models import DataExport
 from cop.privacy.services.export import data_export_build, export_path
 from cop.privacy.services.retention import retention_enforce
@@ -60,7 +59,9 @@ def test_retention_enforce_deletes_only_what_is_past_its_period(settings):
     staff = UserFactory(date_joined=_ago(30), is_staff=True)
     session = SessionStore()
     session.create()
-    Session.objects.filter(session_key=session.session_key).update(expire_date=_ago(1))
+    MemberSession.objects.filter(session_key=session.session_key).update(
+        expire_date=_ago(1)
+    )
     export = DataExport.objects.create(user=member)
     data_export_build(export_id=export.pk)
     DataExport.objects.filter(pk=export.pk).update(ready_at=_ago(8))
@@ -79,7 +80,7 @@ def test_retention_enforce_deletes_only_what_is_past_its_period(settings):
         User.objects.filter(pk__in=[fresh_unconfirmed.pk, staff.pk, member.pk]).count()
         == 3
     )
-    assert not Session.objects.filter(session_key=session.session_key).exists()
+    assert not MemberSession.objects.filter(session_key=session.session_key).exists()
     assert not DataExport.objects.filter(pk=export.pk).exists()
     # and a second run finds nothing more
     assert set(retention_enforce().values()) == {0}
