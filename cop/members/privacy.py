@@ -90,8 +90,10 @@ def register() -> None:
                 "mfa.Authenticator",
                 "usersessions.UserSession",
             ),
-            # All CASCADE or SET_NULL from the user row.
+            # All CASCADE or SET_NULL from the user row. The sign-in sessions
+            # themselves hold no more than the export's "sessions" list shows.
             erases=(
+                "members.MemberSession",
                 "members.Membership",
                 "members.CodeOfConductAcceptance",
                 "members.Suspension",
