@@ -27,6 +27,8 @@ from __future__ import annotations
 import functools
 import hashlib
 import logging
+import threading
+from collections import OrderedDict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -34,9 +36,11 @@ from pathlib import Path
 from typing import Any, Final
 
 from django.conf import settings
+from django.middleware.csrf import get_token
 from django.template.loader import render_to_string
 from django.urls import get_script_prefix
 from django.utils import timezone, translation
+from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 from cop.core import pagecache
@@ -50,6 +54,7 @@ from .topics import MARKER_SLOT, MARKER_SLOTS, read_marker_html
 
 __all__ = [
     "ListBody",
+    "follow_control_html",
     "list_body_html",
     "list_body_render",
     "times_valid_until",
@@ -266,3 +271,65 @@ def list_body_render(
     slots: list[tuple[int, str, int]] = []
     html = render_to_string(template_name, {**context, MARKER_SLOTS: slots}, request)
     return ListBody(str(html), tuple(slots), times_valid_until(times, now))
+
+
+class _Memo:
+    """Recently rendered HTML by key, in this process (bounded, least recent dropped)."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self.items: OrderedDict[tuple[Any, ...], str] = OrderedDict()
+        self.lock = threading.Lock()
+
+    def get(self, key: tuple[Any, ...]) -> str | None:
+        with self.lock:
+            html = self.items.get(key)
+            if html is not None:
+                self.items.move_to_end(key)
+            return html
+
+    def put(self, key: tuple[Any, ...], html: str) -> None:
+        with self.lock:
+            self.items[key] = html
+            while len(self.items) > self.size:
+                self.items.popitem(last=False)
+
+
+_follow_controls = _Memo(2000)
+#: Where the request's CSRF token goes in a kept follow control.
+_CSRF_SLOT: Final = "\x00csrf\x00"
+
+
+def follow_control_html(request: Any, viewer: Any, *, space: Any) -> SafeString:
+    """Return ``follow_control.html`` for ``space`` as ``viewer`` sees it now.
+
+    Kept in this process per viewer, with everything the include shows in the key
+    (the viewer's level on the space, the page's path for the way back, language,
+    URL prefix, the templates' fingerprint); the CSRF token is the request's.
+    ``space`` must come from :func:`discussions.permissions.access_space` (its
+    ``follow_level_of`` is the viewer's level, read with it).
+    """
+    signed_in = bool(viewer.is_authenticated)
+    key = (
+        _fingerprint(),
+        translation.get_language(),
+        get_script_prefix(),
+        viewer.pk if signed_in else None,
+        getattr(space, "follow_level_of", None),
+        space.pk,
+        request.get_full_path(),
+    )
+    html = _follow_controls.get(key)
+    if html is None:
+        context = {"space": space, "topic": None, "viewer": viewer}
+        html = str(
+            render_to_string(
+                "discussions/includes/follow_control.html",
+                {**context, "csrf_token": _CSRF_SLOT},
+                request,
+            )
+        )
+        _follow_controls.put(key, html)
+    if _CSRF_SLOT in html:
+        html = html.replace(_CSRF_SLOT, escape(get_token(request)))
+    return mark_safe(html)  # noqa: S308 - a rendered template and an escaped token

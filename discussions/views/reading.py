@@ -19,7 +19,12 @@ from django.views.decorators.http import require_safe
 from discussions import permissions, services
 from discussions.cache import SPACES_SCOPE, cached_for_anonymous, space_slug_scope
 from discussions.forms.posting import ReplyForm
-from discussions.fragments.lists import ListBody, list_body_html, list_body_render
+from discussions.fragments.lists import (
+    ListBody,
+    follow_control_html,
+    list_body_html,
+    list_body_render,
+)
 from discussions.fragments.shared import shared_posts_load, shared_posts_versions
 from discussions.models import Topic, TopicKind
 from discussions.selectors import moderation as moderation_selectors
@@ -94,7 +99,12 @@ def space_detail(request: HttpRequest, slug: str) -> HttpResponse:
         parts=["space", str(space.pk), slug],
         build=lambda: _space_topics(request, viewer, space, kind, tag_slug),
     )
-    context = {"space": space, "topics_body": body, "viewer": viewer}
+    context = {
+        "space": space,
+        "topics_body": body,
+        "follow_control": follow_control_html(request, viewer, space=space),
+        "viewer": viewer,
+    }
     return render(request, "discussions/space_detail.html", context)
 
 
