@@ -53,6 +53,7 @@ from vendors.cache import CATALOGUE_SCOPE
 from .topics import MARKER_SLOT, MARKER_SLOTS, read_marker_html
 
 __all__ = [
+    "FOLLOW_SLOT",
     "ListBody",
     "follow_control_html",
     "list_body_html",
@@ -296,6 +297,8 @@ class _Memo:
 
 
 _follow_controls = _Memo(2000)
+#: Where a body shows the reader's follow control (filled in by the view).
+FOLLOW_SLOT: Final = "\x01follow\x01"
 #: Where the request's CSRF token goes in a kept follow control.
 _CSRF_SLOT: Final = "\x00csrf\x00"
 

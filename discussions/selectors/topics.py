@@ -259,14 +259,16 @@ def topic_list_viewer_class(*, viewer: Any) -> str:
 
     The :func:`visible_topic_q` rule built with a placeholder ID (it holds
     :func:`readable_space_q`, so the spaces list too: roles, groups, represented
-    vendors, moderation), and whether they are signed in. Two viewers with the
-    same class see the same topic and space lists, but for the topics that only
-    their authors see (:func:`topic_own_unlisted_ids`). No query beyond the
-    roles memoised on the viewer.
+    vendors, moderation), whether they are signed in and whether their account is
+    active. Two viewers with the same class see the same topic and space lists,
+    but for the topics that only their authors see
+    (:func:`topic_own_unlisted_ids`), and may do the same (e.g. start a topic).
+    No query beyond the roles memoised on the viewer.
     """
     permissions.visible_topic_q(viewer)  # memoises the viewer's roles first
     rule = permissions.visible_topic_q(_SlotViewer(viewer, _SLOTS["viewer_id"]))
-    return f"{bool(viewer.is_authenticated)}|{rule}"
+    signed_in = bool(viewer.is_authenticated)
+    return f"{signed_in}|{permissions.is_active_member(viewer)}|{rule}"
 
 
 def topic_own_unlisted_ids(*, viewer: Any) -> list[int]:

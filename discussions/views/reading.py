@@ -14,12 +14,14 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path
+from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_safe
 
 from discussions import permissions, services
 from discussions.cache import SPACES_SCOPE, cached_for_anonymous, space_slug_scope
 from discussions.forms.posting import ReplyForm
 from discussions.fragments.lists import (
+    FOLLOW_SLOT,
     ListBody,
     follow_control_html,
     list_body_html,
@@ -67,6 +69,8 @@ def _space_topics(
         page_obj = _topic_page(request, viewer, space, kind=kind or None, tag=tag)
     context = {
         "space": space,
+        "viewer": viewer,
+        "follow_control": FOLLOW_SLOT,
         "page_obj": page_obj,
         "kind": kind,
         "kinds": TopicKind.choices,
@@ -84,7 +88,7 @@ def _space_topics(
 def space_detail(request: HttpRequest, slug: str) -> HttpResponse:
     """List a space's topics, pinned first, filtered by type and tag (``?kind=&tag=``).
 
-    The list is shared by the members with the same reading rights
+    The page's body is shared by the members with the same reading rights
     (:mod:`discussions.fragments.lists`); the follow control is the viewer's.
     """
     viewer = viewer_of(request)
@@ -99,12 +103,10 @@ def space_detail(request: HttpRequest, slug: str) -> HttpResponse:
         parts=["space", str(space.pk), slug],
         build=lambda: _space_topics(request, viewer, space, kind, tag_slug),
     )
-    context = {
-        "space": space,
-        "topics_body": body,
-        "follow_control": follow_control_html(request, viewer, space=space),
-        "viewer": viewer,
-    }
+    follow = follow_control_html(request, viewer, space=space)
+    # Both parts are rendered templates (the follow control's token escaped).
+    page_body = mark_safe(body.replace(FOLLOW_SLOT, follow))  # noqa: S308
+    context = {"space": space, "topics_body": page_body}
     return render(request, "discussions/space_detail.html", context)
 
 
