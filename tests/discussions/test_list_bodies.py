@@ -21,6 +21,8 @@ from discussions import services
 from discussions.cache import content_changed
 from discussions.fragments import lists
 from discussions.fragments.common import TimeLabels
+from discussions.models import ReadState
+from discussions.selectors import reading as reading_selectors
 from tests.discussions.conftest import *  # noqa: F403
 from tests.factories import MembershipFactory, TopicFactory, UserFactory
 from tests.vendors.disclosure_fixtures import *  # noqa: F403
@@ -283,3 +285,23 @@ def test_a_body_expires_when_its_first_relative_time_would_change(age):
     label = TimeLabels(now).label(value)
     assert TimeLabels(until - timedelta(microseconds=1)).label(value) == label
     assert TimeLabels(until).label(value) != label
+
+
+@pytest.mark.parametrize("count", [1, 30, 31])
+def test_read_states_equal_the_plain_query(readers, spaces, count):
+    # given: a member with reading history who read every other topic
+    reader = readers["reading_member"]
+    topics = [TopicFactory(space=spaces["public"], with_posts=2) for _ in range(count)]
+    for topic in topics[::2]:
+        services.read_state_mark(actor=reader, topic=topic, last_number=1)
+    ids = [topic.pk for topic in topics]
+    # when
+    got = reading_selectors.read_states_for(viewer=reader, topic_ids=ids)
+    # then
+    expected = dict(
+        ReadState.objects.filter(user=reader, topic_id__in=ids).values_list(
+            "topic_id", "last_read_number"
+        )
+    )
+    assert got == expected
+    assert len(got) == len(topics[::2])
