@@ -31,7 +31,6 @@ from discussions.fragments.shared import shared_posts_load, shared_posts_version
 from discussions.models import Topic, TopicKind
 from discussions.selectors import moderation as moderation_selectors
 from discussions.selectors import posts as post_selectors
-from discussions.selectors import reading as reading_selectors
 from discussions.selectors import redflags as redflag_selectors
 from discussions.selectors import topics as topic_selectors
 from discussions.views.latest import viewer_of
@@ -112,15 +111,34 @@ def space_detail(request: HttpRequest, slug: str) -> HttpResponse:
 
 @require_safe
 def tag_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    """List the topics with a tag across the spaces the viewer may read."""
+    """List the topics with a tag across the spaces the viewer may read.
+
+    The list is shared by the members with the same reading rights
+    (:mod:`discussions.fragments.lists`).
+    """
     viewer = viewer_of(request)
     tag = topic_selectors.tag_get(viewer=viewer, slug=slug)
     if tag is None:
         raise Http404
-    page_obj = _topic_page(request, viewer, tag=tag)
-    # Unread markers for members with reading history on (at most one query).
-    reading_selectors.read_markers_attach(viewer=viewer, topics=page_obj.object_list)
-    context = {"tag": tag, "page_obj": page_obj}
+
+    def build() -> ListBody:
+        page_obj = _topic_page(request, viewer, tag=tag)
+        times = [topic.last_activity_at for topic in page_obj.object_list]
+        return list_body_render(
+            "discussions/includes/tag_topics.html",
+            {"tag": tag, "page_obj": page_obj},
+            request=request,
+            times=times,
+        )
+
+    body = list_body_html(
+        request=request,
+        viewer=viewer,
+        scopes=["site"],
+        parts=["tag", str(tag.pk), tag.slug, tag.name],
+        build=build,
+    )
+    context = {"tag": tag, "topics_body": body}
     return render(request, "discussions/tag_detail.html", context)
 
 

@@ -24,7 +24,7 @@ from discussions.fragments.common import TimeLabels
 from discussions.models import ReadState
 from discussions.selectors import reading as reading_selectors
 from tests.discussions.conftest import *  # noqa: F403
-from tests.factories import MembershipFactory, TopicFactory, UserFactory
+from tests.factories import MembershipFactory, TagFactory, TopicFactory, UserFactory
 from tests.vendors.disclosure_fixtures import *  # noqa: F403
 
 pytestmark = pytest.mark.django_db
@@ -38,6 +38,8 @@ URLS = [
     "/discussions/s/open/?kind=red_flag",
     "/discussions/s/open/?tag=embargoed-only-tag",
     "/discussions/s/library-workers/",
+    "/discussions/tags/contracts/",
+    "/discussions/tags/embargoed-only-tag/",
 ]
 _CSRF = re.compile(rb'name="csrfmiddlewaretoken" value="[^"]+"')
 
@@ -91,6 +93,7 @@ def listed(readers: Any, spaces: dict[str, Any], product_a: Any) -> list[Any]:
         tags=["embargoed-only-tag"],
     )
     topics = [flag]
+    contracts = TagFactory(name="contracts")
     for n in range(34):
         space = spaces["public" if n % 3 else "library_workers"]
         topic = TopicFactory(
@@ -98,6 +101,8 @@ def listed(readers: Any, spaces: dict[str, Any], product_a: Any) -> list[Any]:
             with_posts=1 + n % 3,
             last_activity_at=timezone.now() - timedelta(minutes=7 * n),
         )
+        if n % 4 == 0:
+            topic.tags.add(contracts)
         topics.append(topic)
     services.read_state_mark(
         actor=readers["reading_member"], topic=topics[2], last_number=1
