@@ -1,6 +1,6 @@
 """The body of a topic list page, shared by every viewer of one viewer class.
 
-The index ("Latest") and the space pages show the same topic rows, pagination,
+The index ("Latest"), space and tag pages show the same topic rows, pagination,
 filters and spaces to every member whom the permission rules give the same
 reading rights (:func:`discussions.selectors.topics.topic_list_viewer_class`).
 Their rendered body is cached per class under the versions the anonymous page
@@ -8,16 +8,19 @@ cache uses (:mod:`discussions.cache`: ``"site"``, bumped by every change to a
 topic, post or space, and a member's new name) and the vendors' catalogue version
 (product and vendor names in rows), with the language, time zone, URL prefix,
 query string and a fingerprint of the templates and code. Per request, only the
-reader's unread markers are filled in (:data:`MARKER_SLOT`, at most one query).
+reader's parts are filled in: unread markers (:data:`MARKER_SLOT`, at most one
+query) and, on a space page, the follow control (:data:`FOLLOW_SLOT`, kept per
+viewer in this process with the request's CSRF token).
 
-Never another viewer's content:
+Never another viewer's content, never stale:
 
 - the topics that the rules list for their author alone (pending or embargoed)
   are part of the key: a member who wrote one has bodies of their own. Which
   ones they wrote is itself cached under the ``"site"`` version (a change to a
   topic bumps it);
 - relative times ("3 hours ago") go out of date by themselves: a body is kept
-  only until the first of them would read differently;
+  only until the first of them would read differently, and
+  :data:`BODY_TIMEOUT` seconds at most (which bounds a lost version bump);
 - when the cache fails, is down or answers from a per-process fallback, the body
   is rendered for the request, never a 500.
 """
@@ -28,6 +31,7 @@ import functools
 import hashlib
 import logging
 import threading
+import time
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
@@ -59,6 +63,7 @@ __all__ = [
     "list_body_html",
     "list_body_render",
     "times_valid_until",
+    "viewer_of",
 ]
 
 logger = logging.getLogger(__name__)
@@ -70,12 +75,20 @@ _MAX_QUERY: Final = 256
 _APP_DIR: Final = Path(__file__).resolve().parent.parent
 
 
+def viewer_of(request: Any) -> Any:
+    """Return the request's user itself, not its lazy wrapper (the rules read it often)."""
+    user = request.user
+    user.is_authenticated  # noqa: B018 - loads the lazy user
+    return getattr(user, "_wrapped", user)
+
+
 @dataclass(frozen=True)
 class ListBody:
     """A rendered list body: HTML with a :data:`MARKER_SLOT` per row, and its rows.
 
     ``rows``: ``(topic ID, topic URL, last post number)`` of each slot, in order;
-    ``valid_until``: when a relative time in it would first read differently.
+    ``valid_until``: when a relative time in it would first read differently, or
+    :data:`BODY_TIMEOUT` after it was rendered, whichever comes first.
     """
 
     html: str
@@ -186,7 +199,11 @@ def _own_unlisted(viewer: Any, site_version: str) -> str:
     """Return :func:`topic_own_unlisted_ids` as text, kept under the ``"site"`` version."""
     if not permissions.is_active_member(viewer):
         return ""
-    key = pagecache.content_key(_fingerprint(), site_version, "own", str(viewer.pk))
+    # Renewed every BODY_TIMEOUT seconds too, as the bodies (a lost bump).
+    period = str(int(time.time() // BODY_TIMEOUT))
+    key = pagecache.content_key(
+        _fingerprint(), site_version, period, "own", str(viewer.pk)
+    )
     stored = pagecache.stored_value(key)
     if stored is None:
         ids = topic_selectors.topic_own_unlisted_ids(viewer=viewer)
@@ -271,7 +288,12 @@ def list_body_render(
     now = timezone.now()  # before rendering: a label rendered later is no older
     slots: list[tuple[int, str, int]] = []
     html = render_to_string(template_name, {**context, MARKER_SLOTS: slots}, request)
-    return ListBody(str(html), tuple(slots), times_valid_until(times, now))
+    # Kept BODY_TIMEOUT seconds at most, in this process's copy too (a lost bump).
+    until = now + timedelta(seconds=BODY_TIMEOUT)
+    labels_until = times_valid_until(times, now)
+    if labels_until is not None:
+        until = min(until, labels_until)
+    return ListBody(str(html), tuple(slots), until)
 
 
 class _Memo:

@@ -17,7 +17,12 @@ from django.urls import path
 from django.views.decorators.http import require_safe
 
 from discussions.cache import cached_for_anonymous
-from discussions.fragments.lists import ListBody, list_body_html, list_body_render
+from discussions.fragments.lists import (
+    ListBody,
+    list_body_html,
+    list_body_render,
+    viewer_of,
+)
 from discussions.selectors import latest as latest_selectors
 from discussions.selectors import topics as topic_selectors
 
@@ -26,13 +31,6 @@ _BODY = "discussions/includes/latest_body.html"
 
 def _site_scopes(request: HttpRequest, **kwargs: Any) -> list[str]:
     return ["site"]
-
-
-def viewer_of(request: HttpRequest) -> Any:
-    """Return the request's user itself (not its lazy wrapper, read on every use)."""
-    user = request.user
-    user.is_authenticated  # noqa: B018 - loads the lazy user
-    return getattr(user, "_wrapped", user)
 
 
 def _body(request: HttpRequest, viewer: Any, view: str, **context: Any) -> ListBody:

@@ -26,6 +26,7 @@ from discussions.fragments.lists import (
     follow_control_html,
     list_body_html,
     list_body_render,
+    viewer_of,
 )
 from discussions.fragments.shared import shared_posts_load, shared_posts_versions
 from discussions.models import Topic, TopicKind
@@ -33,7 +34,6 @@ from discussions.selectors import moderation as moderation_selectors
 from discussions.selectors import posts as post_selectors
 from discussions.selectors import redflags as redflag_selectors
 from discussions.selectors import topics as topic_selectors
-from discussions.views.latest import viewer_of
 
 
 def _space_scopes(request: HttpRequest, slug: str, **kwargs: Any) -> list[str]:
