@@ -21,6 +21,11 @@ from .common import TimeLabels, member_name
 from .posts import _ID_SLOT
 
 _SLUG_SLOT = "zq0slotzq"
+#: Context variable: a list to which ``topic_row`` appends ``(id, URL, last post
+#: number)`` and writes :data:`MARKER_SLOT` instead of the reader's unread marker.
+MARKER_SLOTS = "topic_row_marker_slots"
+#: Where a row's marker goes (no text from the database holds a NUL character).
+MARKER_SLOT = "\x00"
 _ROW_STATE_KEY = "discussions_tags.topic_row"
 
 
@@ -234,6 +239,11 @@ def topic_row(
         parts = _row_parts(state, topic, show_space)
         _memo.put(key, parts)
     head, tail = parts
+    slots = context.get(MARKER_SLOTS)
+    if slots is not None:
+        # A list shared by a viewer class: the reader's marker is filled per request.
+        slots.append((topic.pk, state.topic_url(topic), topic.last_post_number))
+        return mark_safe(head + MARKER_SLOT + tail)  # noqa: S308 - as below
     marker = read_marker_html(topic, state.texts)
     return mark_safe(head + marker + tail)  # noqa: S308 - every member text escaped
 

@@ -15,7 +15,7 @@ from django.db.models import Exists, F, Func, OuterRef, Q, QuerySet, Subquery
 
 from cop.core.prepared import PreparedQuery
 from discussions import permissions
-from discussions.models import Space, Tag, Topic
+from discussions.models import EmbargoState, ReviewState, Space, Tag, Topic
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -28,6 +28,8 @@ __all__ = [
     "topic_closure_reason",
     "topic_duplicate_target",
     "topic_list",
+    "topic_list_viewer_class",
+    "topic_own_unlisted_ids",
     "topic_page",
     "topic_rows_prepare",
     "topic_tags",
@@ -250,6 +252,47 @@ def _page_query(
         while len(_shapes) > _SHAPES_MAX:
             _shapes.popitem(last=False)
     return prepared, values
+
+
+def topic_list_viewer_class(*, viewer: Any) -> str:
+    """Return what the rules give ``viewer`` for lists, without who they are.
+
+    The :func:`visible_topic_q` rule built with a placeholder ID (it holds
+    :func:`readable_space_q`, so the spaces list too: roles, groups, represented
+    vendors, moderation), whether they are signed in and whether their account is
+    active. Two viewers with the same class see the same topic and space lists,
+    but for the topics that only their authors see
+    (:func:`topic_own_unlisted_ids`), and may do the same (e.g. start a topic).
+    No query beyond the roles memoised on the viewer.
+    """
+    permissions.visible_topic_q(viewer)  # memoises the viewer's roles first
+    rule = permissions.visible_topic_q(_SlotViewer(viewer, _SLOTS["viewer_id"]))
+    signed_in = bool(viewer.is_authenticated)
+    return f"{signed_in}|{permissions.is_active_member(viewer)}|{rule}"
+
+
+def topic_own_unlisted_ids(*, viewer: Any) -> list[int]:
+    """Return the IDs of the topics lists show ``viewer`` because they wrote them.
+
+    Their pending or embargoed topics that are neither hidden, merged nor rejected:
+    the rules list them for their author (and for moderators and the vendor,
+    through their own rules), not for the author's viewer class. Empty for
+    visitors and suspended members, without a query; otherwise one query.
+    """
+    if not permissions.is_active_member(viewer):
+        return []
+    return list(
+        Topic.objects.filter(
+            author_id=viewer.pk, hidden_at__isnull=True, merged_into__isnull=True
+        )
+        .exclude(review_state=ReviewState.REJECTED)
+        .filter(
+            Q(review_state=ReviewState.PENDING)
+            | Q(embargo_state=EmbargoState.EMBARGOED)
+        )
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
 
 
 # Paginator is generic only in the type stubs.

@@ -14,16 +14,24 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path
+from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_safe
 
 from discussions import permissions, services
 from discussions.cache import SPACES_SCOPE, cached_for_anonymous, space_slug_scope
 from discussions.forms.posting import ReplyForm
+from discussions.fragments.lists import (
+    FOLLOW_SLOT,
+    ListBody,
+    follow_control_html,
+    list_body_html,
+    list_body_render,
+    viewer_of,
+)
 from discussions.fragments.shared import shared_posts_load, shared_posts_versions
 from discussions.models import Topic, TopicKind
 from discussions.selectors import moderation as moderation_selectors
 from discussions.selectors import posts as post_selectors
-from discussions.selectors import reading as reading_selectors
 from discussions.selectors import redflags as redflag_selectors
 from discussions.selectors import topics as topic_selectors
 
@@ -38,56 +46,99 @@ def _topic_scopes(request: HttpRequest, topic_id: int, **kwargs: Any) -> list[st
     return [f"topic:{topic_id}", SPACES_SCOPE]
 
 
-def _topic_page(request: HttpRequest, space: Any = None, **filters: Any) -> Any:
+def _topic_page(
+    request: HttpRequest, viewer: Any, space: Any = None, **filters: Any
+) -> Any:
     page = topic_selectors.topic_page(
-        viewer=request.user, page=request.GET.get("page"), space=space, **filters
+        viewer=viewer, page=request.GET.get("page"), space=space, **filters
     )
-    rows = topic_selectors.topic_rows_prepare(
+    page.object_list = topic_selectors.topic_rows_prepare(
         topics=list(page.object_list), space=space
-    )
-    # Unread markers for members with reading history on (at most one query).
-    page.object_list = reading_selectors.read_markers_attach(
-        viewer=request.user, topics=rows
     )
     return page
 
 
-@require_safe
-@cached_for_anonymous(_space_scopes)
-def space_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    """List a space's topics, pinned first, filtered by type and tag (``?kind=&tag=``)."""
-    space = permissions.access_space(request.user, slug)
-    kind = request.GET.get("kind", "")
-    kind = kind if kind in TopicKind.values else ""
-    tag_slug = request.GET.get("tag", "")[:40]
-    tag = (
-        topic_selectors.tag_get(viewer=request.user, slug=tag_slug)
-        if tag_slug
-        else None
-    )
+def _space_topics(
+    request: HttpRequest, viewer: Any, space: Any, kind: str, tag_slug: str
+) -> ListBody:
+    tag = topic_selectors.tag_get(viewer=viewer, slug=tag_slug) if tag_slug else None
     if tag_slug and tag is None:
         page_obj = Paginator(Topic.objects.none(), 1).get_page(1)
     else:
-        page_obj = _topic_page(request, space, kind=kind or None, tag=tag)
+        page_obj = _topic_page(request, viewer, space, kind=kind or None, tag=tag)
     context = {
         "space": space,
+        "viewer": viewer,
+        "follow_control": FOLLOW_SLOT,
         "page_obj": page_obj,
         "kind": kind,
         "kinds": TopicKind.choices,
         "tag_slug": tag_slug,
         "tag": tag,
-        "viewer": request.user,
     }
+    times = [topic.last_activity_at for topic in page_obj.object_list]
+    return list_body_render(
+        "discussions/includes/space_topics.html", context, request=request, times=times
+    )
+
+
+@require_safe
+@cached_for_anonymous(_space_scopes)
+def space_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    """List a space's topics, pinned first, filtered by type and tag (``?kind=&tag=``).
+
+    The page's body is shared by the members with the same reading rights
+    (:mod:`discussions.fragments.lists`); the follow control is the viewer's.
+    """
+    viewer = viewer_of(request)
+    space = permissions.access_space(viewer, slug)
+    kind = request.GET.get("kind", "")
+    kind = kind if kind in TopicKind.values else ""
+    tag_slug = request.GET.get("tag", "")[:40]
+    body = list_body_html(
+        request=request,
+        viewer=viewer,
+        scopes=_space_scopes(request, slug),
+        parts=["space", str(space.pk), slug],
+        build=lambda: _space_topics(request, viewer, space, kind, tag_slug),
+    )
+    follow = follow_control_html(request, viewer, space=space)
+    # Both parts are rendered templates (the follow control's token escaped).
+    page_body = mark_safe(body.replace(FOLLOW_SLOT, follow))  # noqa: S308
+    context = {"space": space, "topics_body": page_body}
     return render(request, "discussions/space_detail.html", context)
 
 
 @require_safe
 def tag_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    """List the topics with a tag across the spaces the viewer may read."""
-    tag = topic_selectors.tag_get(viewer=request.user, slug=slug)
+    """List the topics with a tag across the spaces the viewer may read.
+
+    The list is shared by the members with the same reading rights
+    (:mod:`discussions.fragments.lists`).
+    """
+    viewer = viewer_of(request)
+    tag = topic_selectors.tag_get(viewer=viewer, slug=slug)
     if tag is None:
         raise Http404
-    context = {"tag": tag, "page_obj": _topic_page(request, tag=tag)}
+
+    def build() -> ListBody:
+        page_obj = _topic_page(request, viewer, tag=tag)
+        times = [topic.last_activity_at for topic in page_obj.object_list]
+        return list_body_render(
+            "discussions/includes/tag_topics.html",
+            {"tag": tag, "page_obj": page_obj},
+            request=request,
+            times=times,
+        )
+
+    body = list_body_html(
+        request=request,
+        viewer=viewer,
+        scopes=["site"],
+        parts=["tag", str(tag.pk), tag.slug, tag.name],
+        build=build,
+    )
+    context = {"tag": tag, "topics_body": body}
     return render(request, "discussions/tag_detail.html", context)
 
 
