@@ -18,9 +18,9 @@ import secrets
 from typing import Any, NamedTuple
 
 from django import template
+from django.conf import settings
 from django.template import Engine
 from django.template.loader import get_template
-from django.conf import settings
 from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils import translation
 from django.utils.html import escape, format_html

@@ -27,6 +27,7 @@ this request only.
 
 from __future__ import annotations
 
+import copy
 import logging
 from dataclasses import dataclass
 from datetime import datetime
@@ -48,6 +49,7 @@ __all__ = [
     "ThreadEntry",
     "ThreadPage",
     "ThreadPost",
+    "kept_topic",
     "thread_entry_load",
     "thread_page_for",
 ]
@@ -145,7 +147,9 @@ class ThreadEntry:
         return SharedPosts(self.parts)
 
     def size(self) -> int:
-        return sum(len(p.head) + len(p.middle) + len(p.tail) for p in self.parts.values())
+        return sum(
+            len(p.head) + len(p.middle) + len(p.tail) for p in self.parts.values()
+        )
 
 
 def _entry_build(*, topic: Any, first: int, end: int) -> ThreadEntry:
@@ -198,12 +202,54 @@ def thread_entry_load(
     return entry
 
 
+def _topic_build(topic_id: int) -> Any:
+    from discussions.models import Topic
+
+    return (
+        Topic.objects.filter(pk=topic_id)
+        .select_related(
+            "space", "product__organisation", "criterion", "red_flag", "author"
+        )
+        .first()
+    )
+
+
+def kept_topic(*, topic_id: int, versions: list[str]) -> Any:
+    """Return topic ``topic_id`` with its space and links as kept under ``versions``.
+
+    A copy for this request (the page sets per-viewer attributes on it), or None when
+    there is no such topic. Whether the viewer may read it is the caller's to ask
+    (:func:`discussions.permissions.can_read_topic`). The versions cover every
+    change to the topic and its space (:func:`discussions.cache.content_changed`).
+    """
+    key = f"{shared_key(versions)}:topic:{int(topic_id)}"
+    topic = _local.get(key)
+    if topic is None:
+        cache = caches[page_cache.CACHE_ALIAS]
+        try:
+            topic = cache.get(key)
+        except Exception:
+            logger.warning("thread page cache unavailable", exc_info=True)
+            return _topic_build(topic_id)
+        if topic is None:
+            topic = _topic_build(topic_id)
+            if topic is None:
+                return None
+            if not page_cache.in_fallback(cache):
+                try:
+                    cache.set(key, topic, page_cache.PAGE_TIMEOUT)
+                except Exception:
+                    logger.warning("thread page cache unavailable", exc_info=True)
+        _local.put(key, topic, 2048)
+    return copy.copy(topic)
+
+
 @dataclass(frozen=True, slots=True)
 class ThreadPage:
     """One page of a topic as one viewer sees it, from a kept entry."""
 
     page_obj: Any
-    accepted: ThreadPost | None
+    accepted: Any  # a ThreadPost, or a Post on a page built per request
     shared_posts: SharedPosts
     tags: list[Any]
 
@@ -234,8 +280,8 @@ def thread_page_for(
         viewer=viewer, topic=topic, page=page, load=load
     )
     entry = entries[-1]
-    posts = list(page_obj.object_list)
-    accepted = next(
+    posts: list[Any] = list(page_obj.object_list)
+    accepted: Any = next(
         (post for post in posts if post.pk == topic.accepted_answer_id), None
     ) or entry.accepted_post(topic)
     if accepted is not None and not permissions.can_see_post_body(viewer, accepted):

@@ -39,9 +39,9 @@ __all__ = [
     "accepted_answer_get",
     "helpful_post_ids",
     "helpful_post_ids_for_page",
-    "post_page",
     "post_bodies",
     "post_in_thread",
+    "post_page",
     "post_page_number",
     "post_revisions",
     "post_url",
@@ -207,11 +207,7 @@ def post_bodies(*, post_ids: list[int]) -> dict[int, str]:
     """
     if not post_ids:
         return {}
-    return dict(
-        Post.objects.filter(pk__in=post_ids).values_list(
-            "pk", "body_html"
-        )
-    )
+    return dict(Post.objects.filter(pk__in=post_ids).values_list("pk", "body_html"))
 
 
 def post_page(

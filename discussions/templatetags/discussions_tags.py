@@ -5,24 +5,23 @@ Permission filters only call :mod:`discussions.permissions`
 shown only as the sanitised HTML that :mod:`discussions.markup` produced.
 
 ``{% post_article post %}`` and ``{% topic_row topic %}`` render the fragments a
-page repeats many times in Python (:mod:`discussions.fragments`).
+page repeats many times in Python (:mod:`discussions.fragments`); ``{% kept_for %}``
+and ``{% fresh %}`` keep a page's markup per content version
+(:mod:`discussions.fragments.kept`).
 """
 
 from __future__ import annotations
 
-import itertools
-import secrets
 from datetime import datetime
 from typing import Any
 
 from django import template
 from django.utils import timezone
-from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
-from cop.core.templatetags.cop_tags import KeptNode
 from discussions import permissions
 from discussions.fragments.common import TimeLabels, member_name
+from discussions.fragments.kept import fresh, kept_for
 from discussions.fragments.posts import post_article, post_articles
 from discussions.fragments.topics import topic_row
 from discussions.selectors import posts as post_selectors
@@ -130,40 +129,5 @@ register.simple_tag(post_articles, takes_context=True)
 register.simple_tag(topic_row, takes_context=True)
 
 
-# Stands for the CSRF token in kept markup (random per process, so that no member
-# text can stand for it); each render puts the request's token in its place.
-_CSRF_SLOT = secrets.token_hex(20)
-_kept_for_blocks = itertools.count(1)
-
-
-class _VersionKeptNode(KeptNode):
-    def render(self, context: template.Context) -> str:
-        token = context.get("csrf_token")
-        if not self.keys[0].resolve(context) or token is None:
-            return self.nodelist.render(context)
-        with context.push(csrf_token=_CSRF_SLOT):
-            html = super().render(context)
-        if _CSRF_SLOT in html:  # read the token only where a form shows it
-            html = html.replace(_CSRF_SLOT, str(escape(token)))
-        return html
-
-
-@register.tag
-def kept_for(parser: template.base.Parser, token: template.base.Token) -> KeptNode:
-    """Keep a block's HTML under a content version: ``{% kept_for page_key more… %}…{% endkept_for %}``.
-
-    Like ``{% kept %}`` (:func:`cop.core.templatetags.cop_tags.kept`), for markup that
-    depends only on the version ``page_key`` names (e.g. the topic page's head under
-    :func:`discussions.fragments.shared.shared_key`) and the other values named;
-    rendered every time when ``page_key`` is empty (no cache). A ``{% csrf_token %}``
-    inside gets the request's token on every render.
-    """
-    keys = [parser.compile_filter(bit) for bit in token.split_contents()[1:]]
-    if not keys:
-        raise template.TemplateSyntaxError("kept_for needs a version key")
-    # Tells this block from the template's others with the same keys (a token's
-    # position is known only when templates are debugged).
-    keys.append(parser.compile_filter(f'"{next(_kept_for_blocks)}"'))
-    nodelist = parser.parse(("endkept_for",))
-    parser.delete_first_token()
-    return _VersionKeptNode(nodelist, keys)
+register.tag("kept_for", kept_for)
+register.tag("fresh", fresh)

@@ -25,7 +25,7 @@ from discussions.fragments.shared import (
     shared_posts_load,
     shared_posts_versions,
 )
-from discussions.fragments.thread import ThreadPage, thread_page_for
+from discussions.fragments.thread import ThreadPage, kept_topic, thread_page_for
 from discussions.models import Topic, TopicKind
 from discussions.selectors import follow_level_for
 from discussions.selectors import moderation as moderation_selectors
@@ -108,6 +108,20 @@ def _viewer(request: HttpRequest) -> Any:
     return user
 
 
+def _kept_topic(viewer: Any, topic_id: int, versions: list[str] | None) -> Any:
+    # The kept topic when the viewer may read it (else None: the accessor decides),
+    # with the viewer's follow level as access_topic gives it.
+    if versions is None:
+        return None
+    topic = kept_topic(topic_id=topic_id, versions=versions)
+    if topic is None or not permissions.can_read_topic(viewer, topic):
+        return None
+    level = follow_level_for(viewer=viewer, topic=topic)
+    viewer_id = viewer.pk if permissions.is_active_member(viewer) else None
+    topic.follow_level_of = (viewer_id, level)
+    return topic
+
+
 def _thread_page(
     viewer: Any, topic: Topic, page: Any, versions: list[str] | None
 ) -> ThreadPage:
@@ -128,7 +142,7 @@ def _thread_page(
         versions=versions,
     )
     tags = topic_selectors.topic_tags(topic=topic)
-    return ThreadPage(page_obj, accepted, shared_posts, tags)  # type: ignore[arg-type]
+    return ThreadPage(page_obj, accepted, shared_posts, tags)
 
 
 @require_safe
@@ -144,15 +158,17 @@ def topic_detail(request: HttpRequest, topic_id: int, slug: str) -> HttpResponse
     """
     viewer = _viewer(request)
     versions = shared_posts_versions(topic_id=topic_id)
-    try:
-        topic = permissions.access_topic(viewer, topic_id)
-    except Http404:
-        target = moderation_selectors.topic_merge_target(
-            viewer=viewer, topic_id=topic_id
-        )
-        if target is None:
-            raise
-        return redirect(target.get_absolute_url(), permanent=False)
+    topic = _kept_topic(viewer, topic_id, versions)
+    if topic is None:
+        try:
+            topic = permissions.access_topic(viewer, topic_id)
+        except Http404:
+            target = moderation_selectors.topic_merge_target(
+                viewer=viewer, topic_id=topic_id
+            )
+            if target is None:
+                raise
+            return redirect(target.get_absolute_url(), permanent=False)
     if slug != (topic.slug or "-"):
         query = f"?{request.GET.urlencode()}" if request.GET else ""
         return redirect(f"{topic.get_absolute_url()}{query}", permanent=True)
@@ -165,7 +181,7 @@ def topic_detail(request: HttpRequest, topic_id: int, slug: str) -> HttpResponse
     has_opening = bool(posts) and posts[0].number == 1
     can_reply = permissions.can_reply(viewer, topic)
     can_accept = permissions.can_accept_answer(viewer, topic)
-    accepted = thread.accepted
+    accepted: Any = thread.accepted
     helpful_ids = post_selectors.helpful_post_ids_for_page(viewer=viewer, posts=posts)
     # What the viewer may do with each post, asked once per post (no query).
     post_selectors.post_viewer_facts_attach(
@@ -196,11 +212,12 @@ def topic_detail(request: HttpRequest, topic_id: int, slug: str) -> HttpResponse
         "tags": thread.tags,
         # The head of the page is kept per version (none without the cache).
         "page_key": shared_key(versions) if versions is not None else "",
-        "follow_level": follow_level_for(viewer=viewer, topic=topic),
+        "follow_level": follow_level_for(viewer=viewer, topic=topic),  # no query
         "accepted": accepted,
         "helpful_ids": helpful_ids,
         "can_reply": can_reply,
-        "reply_form": ReplyForm() if can_reply else None,
+        # The template makes the empty form (it calls it) only when it is not kept.
+        "reply_form": ReplyForm if can_reply else None,
     }
     return render(request, "discussions/topic_detail.html", context)
 

@@ -21,6 +21,7 @@ from django.utils import timezone
 from discussions import services
 from discussions.fragments import shared, thread
 from discussions.models import HelpfulMark
+from discussions.services import moderation
 from tests.factories import MembershipFactory, PostFactory, TopicFactory, UserFactory
 from tests.vendors.disclosure_fixtures import *  # noqa: F403
 
@@ -166,7 +167,11 @@ def test_the_kept_entry_holds_no_restricted_body(topic, users):
     _page(_client(users["author"]), url)
     _page(_client(users["author"]), f"{url}?page=2")
     # when
-    entries = [entry for _size, entry in thread._local.items.values()]
+    entries = [
+        entry
+        for _size, entry in thread._local.items.values()
+        if isinstance(entry, thread.ThreadEntry)
+    ]
     stored = repr(entries)
     # then
     assert len(entries) == 2
@@ -258,7 +263,9 @@ def test_the_csrf_token_in_kept_markup_is_the_requesters(topic, users):
     assert {_unmask_cipher_token(token) for token in tokens} == {secret}
 
 
-def test_a_warm_signed_in_page_runs_four_queries(topic, users, django_assert_num_queries):
+def test_a_warm_signed_in_page_runs_four_queries(
+    topic, users, django_assert_num_queries
+):
     # given
     client = _client(users["other_worker"])
     url = f"{topic.get_absolute_url()}?page=2"
@@ -295,3 +302,40 @@ def test_kept_pages_degrade_when_the_cache_raises(topic, users, monkeypatch, bro
     monkeypatch.setattr(caches["default"], broken, fail)
     # when / then: rendered per request, never a 500
     assert _page(client, url) == expected
+
+
+@pytest.mark.parametrize("change", ["lock", "merge", "pin"])
+def test_a_change_to_the_topic_shows_at_once(
+    settings, topic, users, public_space, change, django_capture_on_commit_callbacks
+):
+    # given: the kept topic and page read by a member
+    url = topic.get_absolute_url()
+    client = _client(users["other_worker"])
+    assert "Your reply" in _page(client, url)
+    moderator = users["moderator"]
+    # when
+    with django_capture_on_commit_callbacks(execute=True):
+        topic.refresh_from_db()
+        if change == "lock":
+            moderation.topic_lock(actor=moderator, topic=topic, reason="Done.")
+        elif change == "merge":
+            target = TopicFactory(space=public_space)
+            PostFactory(topic=target)
+            moderation.topic_merge(actor=moderator, source=topic, target=target)
+        else:
+            moderation.topic_pin(actor=moderator, topic=topic)
+    # then: the page the member gets is the page rendered per request
+    response = client.get(url)
+    settings.COP_DISCUSSIONS_PAGE_CACHE = False
+    uncached = client.get(url)
+    assert response.status_code == uncached.status_code
+    if change == "merge":
+        assert response.status_code == 302
+        assert response["Location"] == uncached["Location"]
+        return
+    kept = _CSRF.sub("", response.content.decode())
+    assert kept == _CSRF.sub("", uncached.content.decode())
+    if change == "lock":
+        assert "Your reply" not in kept
+    else:
+        assert "Pinned" in kept
