@@ -339,3 +339,23 @@ def test_a_change_to_the_topic_shows_at_once(
         assert "Your reply" not in kept
     else:
         assert "Pinned" in kept
+
+
+@pytest.mark.parametrize("role", ["anonymous", "other_worker", "author", "moderator"])
+def test_an_accepted_answer_on_a_later_page_shows_in_the_box(
+    settings, topic, users, role
+):
+    # given: the answer is post 26 (page 2); page 1 shows it in the box
+    topic.accepted_answer = topic.posts.get(number=26)
+    topic.save(update_fields=["accepted_answer"])
+    client = _client(users[role])
+    url = topic.get_absolute_url()
+    settings.COP_DISCUSSIONS_PAGE_CACHE = False
+    uncached = _page(client, url)
+    # when
+    settings.COP_DISCUSSIONS_PAGE_CACHE = True
+    _page(_client(users["vendor_rep_a"]), url)
+    kept = _page(client, url)
+    # then
+    assert kept == uncached
+    assert "?page=2#post-26" in kept
