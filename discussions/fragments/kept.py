@@ -8,7 +8,8 @@ process and key, then reused. Inside it:
 
 - ``{% fresh %}…{% endfresh %}`` marks the parts rendered on every request (the
   viewer's posts, unread marker...). They see the page's context, never variables
-  set inside the kept block, and must not stand in a loop.
+  set inside the kept block; they must stand in the kept block's own template (in
+  an included template they would be kept like the rest) and not in a loop.
 - ``{% csrf_token %}`` gets the request's token on every render (the kept markup
   holds a per-process random stand-in, so no member text can stand for it).
 
