@@ -21,8 +21,6 @@ from __future__ import annotations
 
 import itertools
 import secrets
-import threading
-from collections import OrderedDict
 from typing import Any, Final, NamedTuple
 
 from django import template
@@ -30,15 +28,15 @@ from django.urls import get_script_prefix
 from django.utils import translation
 from django.utils.html import escape
 
+from cop.core.pagecache import LocalCopies
+
 __all__ = ["FreshNode", "KeptForNode"]
 
 _CSRF_SLOT: Final = secrets.token_hex(20)
 _HOLE: Final = secrets.token_hex(20)
 _COLLECTING: Final = "_discussions_kept_holes"
 _blocks = itertools.count(1)
-_kept: OrderedDict[tuple[Any, ...], _Kept] = OrderedDict()
-_lock = threading.Lock()
-_KEPT_SIZE: Final = 2000
+_kept = LocalCopies(8 * 1024 * 1024)
 
 
 class _Kept(NamedTuple):
@@ -69,16 +67,18 @@ class KeptForNode(template.Node):
         self.keys = keys
         self.block = next(_blocks)  # tells this block from others with equal keys
 
-    def _key(self, context: template.Context) -> tuple[Any, ...] | None:
+    def _key(self, context: template.Context) -> str | None:
         version = self.keys[0].resolve(context)
         if not version:
             return None
-        return (
-            self.block,
-            translation.get_language(),
-            get_script_prefix(),
-            version,
-            *(value.resolve(context) for value in self.keys[1:]),
+        return repr(
+            (
+                self.block,
+                translation.get_language(),
+                get_script_prefix(),
+                str(version),
+                *(value.resolve(context) for value in self.keys[1:]),
+            )
         )
 
     def _collect(self, context: template.Context) -> _Kept:
@@ -102,16 +102,10 @@ class KeptForNode(template.Node):
         key = self._key(context) if token is not None else None
         if key is None:
             return self.nodelist.render(context)
-        with _lock:
-            kept = _kept.get(key)
-            if kept is not None:
-                _kept.move_to_end(key)
+        kept = _kept.get(key)
         if kept is None:
             kept = self._collect(context)
-            with _lock:
-                _kept[key] = kept
-                while len(_kept) > _KEPT_SIZE:
-                    _kept.popitem(last=False)
+            _kept.put(key, kept, sum(len(part) for part in kept.parts))
         parts = kept.parts
         if kept.has_csrf:  # read the token only where a form shows it
             real = str(escape(token))
