@@ -18,9 +18,11 @@ import secrets
 from typing import Any, NamedTuple
 
 from django import template
+from django.conf import settings
 from django.template import Engine
 from django.template.loader import get_template
-from django.urls import reverse
+from django.urls import get_script_prefix, get_urlconf, reverse
+from django.utils import translation
 from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
@@ -77,40 +79,77 @@ def post_shared_parts(*, post: Any, topic: Any, in_box: bool) -> PostParts:
     return PostParts(head, middle, tail)
 
 
-def _url_parts(name: str, kwarg: str) -> tuple[str, str]:
-    url = reverse(name, kwargs={kwarg: _ID_SLOT})
+def _url_parts(name: str) -> tuple[str, str]:
+    url = reverse(name, args=[_ID_SLOT])
     before, _slot, after = url.partition(str(_ID_SLOT))
     return str(escape(before)), str(escape(after))
+
+
+class _Fixed(NamedTuple):
+    """The URLs (around an ID) and texts of the buttons, the same on every page."""
+
+    helpful: tuple[str, str]
+    edit: tuple[str, str]
+    flag: tuple[str, str]
+    reply: tuple[str, str]
+    accept: tuple[str, str]
+    texts: dict[str, str]
+
+
+_fixed_by_locale: dict[tuple[Any, ...], _Fixed] = {}
+
+
+def _fixed() -> _Fixed:
+    """Return the fixed URLs and texts for the active language and URL prefix."""
+    key = (
+        translation.get_language(),
+        get_script_prefix(),
+        get_urlconf(),
+        settings.ROOT_URLCONF,
+    )
+    fixed = _fixed_by_locale.get(key)
+    if fixed is None:
+        fixed = _Fixed(
+            helpful=_url_parts("discussions:helpful_toggle"),
+            edit=_url_parts("discussions:post_edit"),
+            flag=_url_parts("discussions:post_flag"),
+            reply=_url_parts("discussions:post_reply"),
+            accept=_url_parts("discussions:answer_accept"),
+            texts={
+                "hidden_note": escape(
+                    _("Hidden: others see a placeholder until a moderator reviews it.")
+                ),
+                "hidden_moderator": escape(_("Hidden by a moderator.")),
+                "hidden_flags": escape(_("Hidden after flags, waiting for review.")),
+                "helpful": escape(_("Helpful")),
+                "helpful_marked": escape(_("(marked; press to undo)")),
+                "quote": escape(_("Quote")),
+                "edit": escape(_("Edit")),
+                "withdraw": escape(_("Withdraw accepted answer")),
+                "accept": escape(_("Accept as answer")),
+                "flag": escape(_("Flag")),
+            },
+        )
+        _fixed_by_locale[key] = fixed
+    return fixed
 
 
 class _PostPageState:
     """What every post of one topic page shares: URLs, texts, the CSRF field."""
 
     def __init__(self, context: template.Context, topic: Any) -> None:
+        fixed = _fixed()
         self.topic = topic
-        self.helpful = _url_parts("discussions:helpful_toggle", "post_id")
-        self.edit = _url_parts("discussions:post_edit", "post_id")
-        self.flag = _url_parts("discussions:post_flag", "post_id")
-        self.reply = escape(reverse("discussions:post_reply", args=[topic.pk]))
-        self.accept = escape(reverse("discussions:answer_accept", args=[topic.pk]))
+        self.helpful = fixed.helpful
+        self.edit = fixed.edit
+        self.flag = fixed.flag
+        self.reply = fixed.reply[0] + str(topic.pk) + fixed.reply[1]
+        self.accept = fixed.accept[0] + str(topic.pk) + fixed.accept[1]
         # Read only when a form is shown: reading the token makes the response
         # personal (an anonymous page that shows no form stays cacheable).
         self._csrf_token = context.get("csrf_token")
         self._csrf: str | None = None
-        self.texts = {
-            "hidden_note": escape(
-                _("Hidden: others see a placeholder until a moderator reviews it.")
-            ),
-            "hidden_moderator": escape(_("Hidden by a moderator.")),
-            "hidden_flags": escape(_("Hidden after flags, waiting for review.")),
-            "helpful": escape(_("Helpful")),
-            "helpful_marked": escape(_("(marked; press to undo)")),
-            "quote": escape(_("Quote")),
-            "edit": escape(_("Edit")),
-            "withdraw": escape(_("Withdraw accepted answer")),
-            "accept": escape(_("Accept as answer")),
-            "flag": escape(_("Flag")),
-        }
+        self.texts = fixed.texts
 
     @property
     def csrf(self) -> str:
@@ -241,6 +280,27 @@ def _viewer_actions(
     return "".join(out)
 
 
+def _article(
+    context: template.Context,
+    state: _PostPageState,
+    shared: Any,
+    post: Any,
+    in_box: bool,
+) -> str:
+    topic = state.topic
+    facts = _facts(context, post, topic)
+    parts = shared.get(post, in_box) if shared is not None else None
+    if parts is None:
+        parts = post_shared_parts(post=post, topic=topic, in_box=in_box)
+    return (
+        parts.head
+        + _viewer_body(state, post, facts)
+        + parts.middle
+        + _viewer_actions(context, state, post, facts, in_box)
+        + parts.tail
+    )
+
+
 def post_article(
     context: template.Context, post: Any, in_box: bool = False
 ) -> SafeString:
@@ -252,17 +312,22 @@ def post_article(
     it holds the post, else it is rendered here. Runs no query: the page's posts
     come with author, organisation, topic and ``viewer_facts``.
     """
-    topic = context.get("topic") or post.topic
-    state = _page_state(context, topic)
-    facts = _facts(context, post, topic)
-    shared = context.get("shared_posts")
-    parts = shared.get(post, in_box) if shared is not None else None
-    if parts is None:
-        parts = post_shared_parts(post=post, topic=topic, in_box=in_box)
+    state = _page_state(context, context.get("topic") or post.topic)
     return mark_safe(  # noqa: S308 - the shared template escapes; the slots escape
-        parts.head
-        + _viewer_body(state, post, facts)
-        + parts.middle
-        + _viewer_actions(context, state, post, facts, in_box)
-        + parts.tail
+        _article(context, state, context.get("shared_posts"), post, in_box)
+    )
+
+
+def post_articles(context: template.Context, posts: Any) -> SafeString:
+    """Render ``posts`` one after another, each as ``{% post_article post %}`` does.
+
+    ``{% post_articles replies %}``: one tag for the page's list of posts.
+    """
+    posts = list(posts or ())
+    if not posts:
+        return mark_safe("")
+    state = _page_state(context, context.get("topic") or posts[0].topic)
+    shared = context.get("shared_posts")
+    return mark_safe(  # noqa: S308 - the shared template escapes; the slots escape
+        "".join(_article(context, state, shared, post, False) for post in posts)
     )

@@ -43,7 +43,7 @@ from discussions import cache as page_cache
 
 from .posts import PostParts, post_shared_parts
 
-__all__ = ["SharedPosts", "shared_posts_load", "shared_posts_versions"]
+__all__ = ["SharedPosts", "shared_key", "shared_posts_load", "shared_posts_versions"]
 
 logger = logging.getLogger(__name__)
 
@@ -83,7 +83,8 @@ def shared_posts_versions(*, topic_id: int) -> list[str] | None:
     return versions
 
 
-def _base_key(versions: list[str]) -> str:
+def shared_key(versions: list[str]) -> str:
+    """Return the key prefix of content kept under ``versions`` (and language, zone, code, time)."""
     bucket = int(time.time() // page_cache.PAGE_TIMEOUT)
     raw = "\n".join(
         [
@@ -108,7 +109,7 @@ def shared_posts_load(
     """
     if versions is None:
         return SharedPosts()
-    base = _base_key(versions)
+    base = shared_key(versions)
     wanted = {
         f"{base}:{post.pk}:{int(in_box)}": (post, in_box) for post, in_box in items
     }

@@ -35,14 +35,18 @@ if TYPE_CHECKING:
 __all__ = [
     "POSTS_PER_PAGE",
     "PostViewerFacts",
+    "accepted_answer_every",
     "accepted_answer_get",
     "helpful_post_ids",
     "helpful_post_ids_for_page",
+    "post_bodies",
+    "post_in_thread",
     "post_page",
     "post_page_number",
     "post_revisions",
     "post_url",
     "post_viewer_facts_attach",
+    "thread_posts_every",
     "thread_posts_load",
 ]
 
@@ -169,18 +173,63 @@ def thread_posts_load(
     return cast("list[Post]", list(rows))
 
 
-def post_page(*, viewer: Any, topic: Topic, page: Any) -> Page[Post]:
+def post_in_thread(viewer: Any, post: Any) -> bool:
+    """Return whether ``viewer`` sees ``post`` in its topic's thread (:func:`_thread_q` in Python).
+
+    Its body, or the placeholder of a hidden approved post. Reads only the post's
+    author, review and hidden state (a ``Post`` or a kept row).
+    """
+    return permissions.can_see_post_body(viewer, post) or (
+        post.review_state == ReviewState.APPROVED and post.hidden_at is not None
+    )
+
+
+def thread_posts_every(*, topic: Topic, first: int, end: int) -> list[Post]:
+    """Return every post of ``topic`` numbered ``first`` to ``end - 1``, whoever may see it.
+
+    For a page kept for many viewers: the caller selects each viewer's posts with
+    :func:`post_in_thread`. Author and organisation joined; ``topic`` set.
+    """
+    posts = list(
+        Post.objects.filter(topic_id=topic.pk, number__gte=first, number__lt=end)
+        .select_related("author", "organisation")
+        .order_by("number")
+    )
+    for post in posts:
+        post.topic = topic
+    return posts
+
+
+def post_bodies(*, post_ids: list[int]) -> dict[int, str]:
+    """Return the body HTML of posts ``post_ids`` (one query; none for no IDs).
+
+    The caller has checked that the viewer may read each of them.
+    """
+    if not post_ids:
+        return {}
+    return dict(Post.objects.filter(pk__in=post_ids).values_list("pk", "body_html"))
+
+
+def post_page(
+    *,
+    viewer: Any,
+    topic: Topic,
+    page: Any,
+    load: Callable[[int, int], list[Any]] | None = None,
+) -> Page[Post]:
     """Return page ``page`` of ``topic``'s posts as ``viewer`` sees them (one query).
 
     An invalid or out-of-range ``page`` gives the first or the last page. Each
     post's ``topic`` is the given topic object and its author and organisation are
-    joined. The caller has checked that ``viewer`` may read ``topic``.
+    joined. The caller has checked that ``viewer`` may read ``topic``. ``load(first,
+    end)``, when given, returns the page's posts instead of the query (e.g. from a
+    kept page, already selected for ``viewer``).
     """
 
-    def load(first: int, end: int) -> list[Post]:
+    def query(first: int, end: int) -> list[Post]:
         return thread_posts_load(viewer=viewer, topic_id=topic.pk, first=first, end=end)
 
-    return _NumberedPostPaginator(load, topic=topic).get_page(page)
+    return _NumberedPostPaginator(load or query, topic=topic).get_page(page)
 
 
 def accepted_answer_get(
@@ -204,6 +253,25 @@ def accepted_answer_get(
             return None
         answer.topic = topic
     return answer if permissions.can_see_post_body(viewer, answer) else None
+
+
+def accepted_answer_every(*, topic: Topic, page_posts: list[Post]) -> Post | None:
+    """Return ``topic``'s accepted answer, whoever may read it (the caller selects).
+
+    Reuses the post from ``page_posts``; otherwise one query (none without one).
+    """
+    if topic.accepted_answer_id is None:
+        return None
+    answer = next((p for p in page_posts if p.pk == topic.accepted_answer_id), None)
+    if answer is None:
+        answer = (
+            Post.objects.filter(pk=topic.accepted_answer_id)
+            .select_related("author", "organisation")
+            .first()
+        )
+        if answer is not None:
+            answer.topic = topic
+    return answer
 
 
 def helpful_post_ids(*, viewer: Any, post_ids: list[int]) -> set[int]:

@@ -5,7 +5,9 @@ Permission filters only call :mod:`discussions.permissions`
 shown only as the sanitised HTML that :mod:`discussions.markup` produced.
 
 ``{% post_article post %}`` and ``{% topic_row topic %}`` render the fragments a
-page repeats many times in Python (:mod:`discussions.fragments`).
+page repeats many times in Python (:mod:`discussions.fragments`); ``{% kept_for %}``
+and ``{% fresh %}`` keep a page's markup per content version
+(:mod:`discussions.fragments.kept`).
 """
 
 from __future__ import annotations
@@ -19,7 +21,8 @@ from django.utils.safestring import SafeString, mark_safe
 
 from discussions import permissions
 from discussions.fragments.common import TimeLabels, member_name
-from discussions.fragments.posts import post_article
+from discussions.fragments.kept import fresh, kept_for
+from discussions.fragments.posts import post_article, post_articles
 from discussions.fragments.topics import topic_row
 from discussions.selectors import posts as post_selectors
 
@@ -122,4 +125,9 @@ def reltime(value: datetime | None) -> SafeString | str:
 
 
 register.simple_tag(post_article, takes_context=True)
+register.simple_tag(post_articles, takes_context=True)
 register.simple_tag(topic_row, takes_context=True)
+
+
+register.tag("kept_for", kept_for)
+register.tag("fresh", fresh)

@@ -28,8 +28,14 @@ from discussions.fragments.lists import (
     list_body_render,
     viewer_of,
 )
-from discussions.fragments.shared import shared_posts_load, shared_posts_versions
+from discussions.fragments.shared import (
+    shared_key,
+    shared_posts_load,
+    shared_posts_versions,
+)
+from discussions.fragments.thread import ThreadPage, kept_topic, thread_page_for
 from discussions.models import Topic, TopicKind
+from discussions.selectors import follow_level_for
 from discussions.selectors import moderation as moderation_selectors
 from discussions.selectors import posts as post_selectors
 from discussions.selectors import redflags as redflag_selectors
@@ -142,82 +148,116 @@ def tag_detail(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, "discussions/tag_detail.html", context)
 
 
-@require_safe
-@cached_for_anonymous(_topic_scopes)
-def topic_detail(request: HttpRequest, topic_id: int, slug: str) -> HttpResponse:
-    """Show a topic: its links, the accepted answer and one page of its posts.
+def _kept_topic(viewer: Any, topic_id: int, versions: list[str] | None) -> Any:
+    # The kept topic when the viewer may read it (else None: the accessor decides),
+    # with the viewer's follow level as access_topic gives it.
+    if versions is None:
+        return None
+    topic = kept_topic(topic_id=topic_id, versions=versions)
+    if topic is None or not permissions.can_read_topic(viewer, topic):
+        return None
+    level = follow_level_for(viewer=viewer, topic=topic)
+    viewer_id = viewer.pk if permissions.is_active_member(viewer) else None
+    topic.follow_level_of = (viewer_id, level)
+    return topic
 
-    A topic merged into another redirects to it (when the viewer may read it).
-    The posts' shared markup is reused across viewers (:mod:`discussions.fragments.shared`);
-    its versions are read before the topic and its posts are loaded.
-    """
-    versions = shared_posts_versions(topic_id=topic_id)
-    try:
-        topic = permissions.access_topic(request.user, topic_id)
-    except Http404:
-        target = moderation_selectors.topic_merge_target(
-            viewer=request.user, topic_id=topic_id
-        )
-        if target is None:
-            raise
-        return redirect(target.get_absolute_url(), permanent=False)
-    if slug != (topic.slug or "-"):
-        query = f"?{request.GET.urlencode()}" if request.GET else ""
-        return redirect(f"{topic.get_absolute_url()}{query}", permanent=True)
-    page_obj = post_selectors.post_page(
-        viewer=request.user, topic=topic, page=request.GET.get("page")
-    )
+
+def _thread_page(
+    viewer: Any, topic: Topic, page: Any, versions: list[str] | None
+) -> ThreadPage:
+    # Readers who do not moderate share a kept page; moderators (who see every
+    # post with their controls) and a page without the cache query it.
+    if versions is not None and not permissions.can_moderate(viewer, topic.space):
+        return thread_page_for(viewer=viewer, topic=topic, page=page, versions=versions)
+    page_obj = post_selectors.post_page(viewer=viewer, topic=topic, page=page)
     posts = list(page_obj.object_list)
-    if posts:  # stores nothing (and runs no query) without reading history
-        services.read_state_after_view(
-            viewer=request.user, topic=topic, last_number=posts[-1].number
-        )
-    has_opening = bool(posts) and posts[0].number == 1
-    can_reply = permissions.can_reply(request.user, topic)
-    can_accept = permissions.can_accept_answer(request.user, topic)
     accepted = post_selectors.accepted_answer_get(
-        viewer=request.user, topic=topic, page_posts=posts
+        viewer=viewer, topic=topic, page_posts=posts
     )
-    helpful_ids = post_selectors.helpful_post_ids_for_page(
-        viewer=request.user, posts=posts
-    )
-    # What the viewer may do with each post, asked once per post (no query).
-    post_selectors.post_viewer_facts_attach(
-        viewer=request.user,
-        topic=topic,
-        posts=[*posts, accepted] if accepted and accepted not in posts else posts,
-        helpful_ids=helpful_ids,
-        can_reply=can_reply,
-        can_accept=can_accept,
-    )
+    has_opening = bool(posts) and posts[0].number == 1
     shared_posts = shared_posts_load(
         topic=topic,
         items=[(post, False) for post in posts]
         + ([(accepted, True)] if accepted and has_opening else []),
         versions=versions,
     )
+    tags = topic_selectors.topic_tags(topic=topic)
+    return ThreadPage(page_obj, accepted, shared_posts, tags)
+
+
+@require_safe
+@cached_for_anonymous(_topic_scopes)
+def topic_detail(request: HttpRequest, topic_id: int, slug: str) -> HttpResponse:
+    """Show a topic: its links, the accepted answer and one page of its posts.
+
+    A topic merged into another redirects to it (when the viewer may read it).
+    The posts' shared markup is reused across viewers (:mod:`discussions.fragments.shared`),
+    and for readers who do not moderate the whole page of posts
+    (:mod:`discussions.fragments.thread`); its versions are read before the topic
+    is loaded.
+    """
+    viewer = viewer_of(request)
+    versions = shared_posts_versions(topic_id=topic_id)
+    topic = _kept_topic(viewer, topic_id, versions)
+    if topic is None:
+        try:
+            topic = permissions.access_topic(viewer, topic_id)
+        except Http404:
+            target = moderation_selectors.topic_merge_target(
+                viewer=viewer, topic_id=topic_id
+            )
+            if target is None:
+                raise
+            return redirect(target.get_absolute_url(), permanent=False)
+    if slug != (topic.slug or "-"):
+        query = f"?{request.GET.urlencode()}" if request.GET else ""
+        return redirect(f"{topic.get_absolute_url()}{query}", permanent=True)
+    thread = _thread_page(viewer, topic, request.GET.get("page"), versions)
+    posts = list(thread.page_obj.object_list)
+    if posts:  # stores nothing (and runs no query) without reading history
+        services.read_state_after_view(
+            viewer=viewer, topic=topic, last_number=posts[-1].number
+        )
+    has_opening = bool(posts) and posts[0].number == 1
+    can_reply = permissions.can_reply(viewer, topic)
+    can_accept = permissions.can_accept_answer(viewer, topic)
+    accepted: Any = thread.accepted
+    helpful_ids = post_selectors.helpful_post_ids_for_page(viewer=viewer, posts=posts)
+    # What the viewer may do with each post, asked once per post (no query).
+    post_selectors.post_viewer_facts_attach(
+        viewer=viewer,
+        topic=topic,
+        posts=[*posts, accepted] if accepted and accepted not in posts else posts,
+        helpful_ids=helpful_ids,
+        can_reply=can_reply,
+        can_accept=can_accept,
+    )
     context = {
         "topic": topic,
         "space": topic.space,
-        "shared_posts": shared_posts,
-        "page_obj": page_obj,
+        "shared_posts": thread.shared_posts,
+        "page_obj": thread.page_obj,
         "posts": posts,
         "opening": posts[0] if has_opening else None,
         "replies": posts[1:] if has_opening else posts,
-        "viewer": request.user,
+        "viewer": viewer,
         "closure_reason": topic_selectors.topic_closure_reason(topic=topic),
         "duplicate_target": topic_selectors.topic_duplicate_target(
-            viewer=request.user, topic=topic
+            viewer=viewer, topic=topic
         ),
         "can_accept": can_accept,
         "red_flag_response": redflag_selectors.red_flag_response(
-            viewer=request.user, topic=topic
+            viewer=viewer, topic=topic
         ),
-        "tags": topic_selectors.topic_tags(topic=topic),
+        "tags": thread.tags,
+        # The head of the page is kept per version (none without the cache).
+        "page_key": shared_key(versions) if versions is not None else "",
+        "follow_level": follow_level_for(viewer=viewer, topic=topic),  # no query
         "accepted": accepted,
         "helpful_ids": helpful_ids,
         "can_reply": can_reply,
-        "reply_form": ReplyForm() if can_reply else None,
+        # The template makes the empty form (it calls it) only when it is not kept.
+        "reply_form": ReplyForm if can_reply else None,
     }
     return render(request, "discussions/topic_detail.html", context)
 
