@@ -292,13 +292,13 @@ def test_search_view_query_count_is_constant(
     assert "22 topics found" in response.content.decode()
 
 
-#: Queries of a results page for a signed-in member: the session, the member, the
+#: Queries of a results page for a signed-in member: the session with the member, the
 #: viewer's spaces for the form, the page of topic ids with the count, the best
 #: posts, then the page's topics and posts; then the guides and pages: the view
 #: restrictions, and Wagtail's page search inside a savepoint. With Wagtail's
 #: backend (SQLite) the matching topics and posts are read first, then intersected
 #: with the rule.
-QUERIES = 11 if connection.vendor == "postgresql" else 16
+QUERIES = 10 if connection.vendor == "postgresql" else 15
 
 
 @pytest.mark.parametrize(
