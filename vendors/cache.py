@@ -38,6 +38,7 @@ import functools
 import hashlib
 import logging
 from collections.abc import Callable, Sequence
+from contextlib import AbstractContextManager, nullcontext
 from pathlib import Path
 from typing import Any, Final, TypeVar
 
@@ -180,6 +181,22 @@ def published_value(
         parts=[*_context_parts(), *parts],
         build=build,
         timeout=FRAGMENT_TIMEOUT,
+    )
+
+
+def product_page_versions(
+    product_id: int, scopes: Sequence[str]
+) -> AbstractContextManager[None]:
+    """Read the versions of a product page's cached parts in one round trip.
+
+    ``scopes``: those of its parts besides the product's own; the related content's
+    versions are read too. See :func:`cop.core.pagecache.versions_read_together`.
+    """
+    if not enabled():
+        return nullcontext()
+    return pagecache.versions_read_together(
+        [product_scope(product_id), *scopes, REFERENCE_SCOPE],
+        extra_keys=_related_version_keys(),
     )
 
 
