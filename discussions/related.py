@@ -72,7 +72,9 @@ def related_topics_for_product(
 
     complete, candidates = _product_candidates(product.pk)
     links = [
-        link for topic, link in candidates if permissions.can_read_topic(viewer, topic)
+        link
+        for topic, link, public in candidates
+        if public or permissions.can_read_topic(viewer, topic)
     ]
     if len(links) < RELATED_TOPICS and not complete:
         links = _topic_links(_visible_product_topics(product.pk, viewer))
@@ -97,14 +99,15 @@ CANDIDATE_LIMIT = 40
 #: Seconds a candidate list lives at most (bounds a lost version bump).
 CANDIDATE_TIMEOUT = 300
 
-Candidates = tuple[bool, tuple[tuple[Any, "RelatedLink"], ...]]
+Candidates = tuple[bool, tuple[tuple[Any, "RelatedLink", bool], ...]]
 
 
 def _product_candidates(product_id: int) -> Candidates:
-    """Return ``(complete, ((topic, link), ...))``: the product's latest topics.
+    """Return ``(complete, ((topic, link, public), ...))``: the product's latest topics.
 
     Every reader's latest visible topics lie among them. Readers may see less than
-    moderators but never less than an anonymous reader, so the list runs, newest
+    moderators but never less than an anonymous reader (``public``: an anonymous
+    reader may read the topic, so every reader may), so the list runs, newest
     first, down to the :data:`RELATED_TOPICS`-th topic an anonymous reader sees, or
     to the product's last topic. ``complete`` is false when :data:`CANDIDATE_LIMIT`
     cut it short first: a reader who then sees too few of them is asked the
@@ -122,7 +125,11 @@ def _product_candidates(product_id: int) -> Candidates:
     return pagecache.cached_value(
         scopes=[],
         extra_keys=[version_key("site")],
-        parts=["discussions:product-topics", str(product_id), get_language() or ""],
+        parts=[
+            "discussions:product-topic-candidates",
+            str(product_id),
+            get_language() or "",
+        ],
         build=lambda: _read_candidates(product_id),
         timeout=CANDIDATE_TIMEOUT,
     )
@@ -140,14 +147,15 @@ def _read_candidates(product_id: int) -> Candidates:
         .order_by("-last_activity_at", "-id")[:CANDIDATE_LIMIT]
     )
     anonymous = AnonymousUser()
+    public = [permissions.can_read_topic(anonymous, topic) for topic in rows]
     seen = 0
-    for end, topic in enumerate(rows, start=1):
-        seen += permissions.can_read_topic(anonymous, topic)
+    for end, shown in enumerate(public, start=1):
+        seen += shown
         if seen == RELATED_TOPICS:
             rows = rows[:end]
             break
     complete = seen == RELATED_TOPICS or len(rows) < CANDIDATE_LIMIT
-    return complete, tuple(zip(rows, _topic_links(rows), strict=True))
+    return complete, tuple(zip(rows, _topic_links(rows), public, strict=False))
 
 
 def related_topics_for_vendor(*, vendor: Any, viewer: Any) -> RelatedContent | None:

@@ -45,8 +45,10 @@ class _UnkeyableError(Exception):
 
 
 def _frozen(value: Any) -> Hashable:
-    if value is None or isinstance(value, str | int | float | Promise):
+    if value is None or isinstance(value, str | int | float):
         return value
+    if isinstance(value, Promise):
+        return str(value)  # the language is in the key
     if isinstance(value, list | tuple):
         return tuple(_frozen(item) for item in value)
     if isinstance(value, Mapping):
