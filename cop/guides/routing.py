@@ -22,6 +22,7 @@ import logging
 from typing import Any, Final
 
 from django.contrib.contenttypes.models import ContentType
+from django.db.models import Model, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.utils import translation
 from wagtail import views as wagtail_views
@@ -30,6 +31,7 @@ from wagtail.models import Site
 from wagtail.url_routing import RouteResult
 
 from cop.core import pagecache
+from cop.core.prepared import PreparedQuery
 from cop.guides import cache
 
 logger = logging.getLogger(__name__)
@@ -61,6 +63,24 @@ def _stored(key: str) -> dict[str, Any]:
     return found or {}
 
 
+#: One compiled query per page type: the live page of that type with its id.
+_LIVE_PAGE: dict[type[Model], PreparedQuery] = {}
+
+
+def _live_page(model: type[Model]) -> PreparedQuery:
+    """Return the compiled "live page ``page_id`` of type ``model``" query."""
+    prepared = _LIVE_PAGE.get(model)
+    if prepared is None:
+
+        def build(page_id: int) -> QuerySet[Any]:
+            return model._default_manager.filter(pk=page_id, live=True).order_by("pk")
+
+        prepared = _LIVE_PAGE.setdefault(
+            model, PreparedQuery(build, page_id=2_101_999_301)
+        )
+    return prepared
+
+
 def _prefill(request: HttpRequest, route: dict[str, Any]) -> bool:
     """Set Wagtail's route attributes on ``request`` from ``route``; False if none."""
     if not route:
@@ -68,7 +88,7 @@ def _prefill(request: HttpRequest, route: dict[str, Any]) -> bool:
     model = ContentType.objects.get_for_id(route["content_type"]).model_class()
     if model is None:
         return False
-    page = model._default_manager.filter(pk=route["page"], live=True).first()
+    page = _live_page(model).first(page_id=route["page"])
     if page is None:
         return False
     request._wagtail_site = Site(**route["site"])  # type: ignore[attr-defined]
@@ -107,14 +127,19 @@ def serve(request: HttpRequest, path: str) -> HttpResponse:
     """Serve a Wagtail page, routed from the remembered route when there is one.
 
     The key is read before Wagtail routes, so a route found while the tree changes
-    is kept under the version it may be stale for, never under the new one.
+    is kept under the version it may be stale for, never under the new one. The
+    versions of the page's cached parts are read then too, in the same round trip.
     """
-    key = _key(request, path)
-    if key is None:
+    if request.method not in _SAFE_METHODS or not cache.enabled():
         response: HttpResponse = wagtail_views.serve(request, path)
         return response
-    prefilled = _prefill(request, _stored(key))
-    response = wagtail_views.serve(request, path)
-    if not prefilled:
-        _remember(request, key)
-    return response
+    with cache.page_versions():
+        key = _key(request, path)
+        if key is None:
+            response = wagtail_views.serve(request, path)
+            return response
+        prefilled = _prefill(request, _stored(key))
+        response = wagtail_views.serve(request, path)
+        if not prefilled:
+            _remember(request, key)
+        return response

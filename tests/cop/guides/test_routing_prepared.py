@@ -1,0 +1,83 @@
+"""Remembered routes load their page through a compiled query, and a signed-in home
+page or guide reads every version it is keyed on in one cache round trip."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.core.cache import cache as django_cache
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from cop.guides.models import GuideIndexPage, GuidePage, HomePage
+from cop.guides.routing import _live_page
+from tests.cop.guides.conftest import guide_make
+from tests.roles import *  # noqa: F403
+
+pytestmark = pytest.mark.django_db
+
+GUIDE = "/guides/guide-1/"
+
+
+@pytest.fixture
+def page_cache(settings: Any) -> Any:
+    settings.COP_GUIDES_PAGE_CACHE = True
+    django_cache.clear()
+    yield
+    django_cache.clear()
+
+
+def _plain(page: Any) -> Any:
+    if page is None:
+        return None
+    return {k: v for k, v in page.__dict__.items() if not k.startswith("_")}
+
+
+def test_the_compiled_live_page_equals_the_queryset(
+    reference: None, home: HomePage, guide_index: GuideIndexPage
+) -> None:
+    # given: a live guide and one that was unpublished
+    live = guide_make(guide_index, 1)
+    gone = guide_make(guide_index, 2)
+    gone.unpublish()
+    for model, pk in (
+        (HomePage, home.pk),
+        (GuideIndexPage, guide_index.pk),
+        (GuidePage, live.pk),
+        (GuidePage, gone.pk),
+        (GuidePage, home.pk),  # another type's id
+    ):
+        # when
+        found = _live_page(model).first(page_id=pk)
+        expected = _live_page(model).queryset(page_id=pk).first()
+        # then
+        assert _plain(found) == _plain(expected)
+        assert type(found) is type(expected)
+    assert _live_page(GuidePage).first(page_id=gone.pk) is None
+
+
+@pytest.mark.parametrize("url", ["/", GUIDE])
+def test_warm_signed_in_page_reads_the_cache_once_and_runs_three_queries(
+    client: Any,
+    page_cache: Any,
+    reference: None,
+    guide_index: GuideIndexPage,
+    library_worker: Any,
+    monkeypatch: Any,
+    url: str,
+) -> None:
+    guide_make(guide_index, 1)
+    client.force_login(library_worker)
+    assert client.get(url).status_code == 200
+    reads: list[Any] = []
+    get_many = django_cache.get_many
+    monkeypatch.setattr(
+        django_cache, "get_many", lambda *a, **k: reads.append(a) or get_many(*a, **k)
+    )
+    # the session, the member and the page
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(url)
+    assert response.status_code == 200
+    assert len(captured) == 3
+    assert len(reads) == 1
