@@ -8,7 +8,9 @@ remembers where a path led (the site, the page's type and id) under the version 
 the ``guides:pages`` scope, which every publish, unpublish, move or deletion
 replaces, and hands Wagtail that route on the next request through the request
 attributes Wagtail itself caches it in (``_wagtail_site``,
-``_wagtail_route_for_request``): one query then loads the page.
+``_wagtail_route_for_request``): one compiled query then loads the page, and the
+process keeps it under the same key, so later requests copy it without a query
+(each request gets its own copy, without related rows loaded before).
 
 Only plain pages are remembered (no routable pages, whose route depends on the
 rest of the path, no arguments) and only for GET and HEAD; the view restrictions,
@@ -18,6 +20,7 @@ that is down means Wagtail routes as usual.
 
 from __future__ import annotations
 
+import copy
 import logging
 from typing import Any, Final
 
@@ -81,16 +84,30 @@ def _live_page(model: type[Model]) -> PreparedQuery:
     return prepared
 
 
-def _prefill(request: HttpRequest, route: dict[str, Any]) -> bool:
+#: Live pages loaded by remembered routes, kept by this process under the route's
+#: key (which names the tree version: a publish, unpublish or move misses).
+_kept_pages = pagecache.LocalCopies(max_bytes=64 * 1000)
+_PAGE_SIZE: Final = 64
+
+
+def _prefill(request: HttpRequest, key: str, route: dict[str, Any]) -> bool:
     """Set Wagtail's route attributes on ``request`` from ``route``; False if none."""
     if not route:
         return False
     model = ContentType.objects.get_for_id(route["content_type"]).model_class()
     if model is None:
         return False
-    page = _live_page(model).first(page_id=route["page"])
-    if page is None:
-        return False
+    kept = _kept_pages.get(key)
+    if kept is None:
+        kept = _live_page(model).first(page_id=route["page"])
+        if kept is None:
+            return False
+        _kept_pages.put(key, kept, _PAGE_SIZE)
+    # Each request serves its own copy, without related rows an earlier request
+    # loaded: they may have changed under another version (a reviewer's name).
+    page = copy.copy(kept)
+    page._state.fields_cache = {}
+    page.__dict__.pop("_prefetched_objects_cache", None)
     request._wagtail_site = Site(**route["site"])  # type: ignore[attr-defined]
     request._wagtail_route_for_request = RouteResult(page)  # type: ignore[attr-defined]
     return True
@@ -138,7 +155,7 @@ def serve(request: HttpRequest, path: str) -> HttpResponse:
         if key is None:
             response = wagtail_views.serve(request, path)
             return response
-        prefilled = _prefill(request, _stored(key))
+        prefilled = _prefill(request, key, _stored(key))
         response = wagtail_views.serve(request, path)
         if not prefilled:
             _remember(request, key)
