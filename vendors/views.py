@@ -148,9 +148,16 @@ def product_detail(
     """
 
     def respond() -> HttpResponse:
-        product = _product_or_404(vendor_slug, product_slug)
-        scopes = [PRIORITIES_SCOPE, cache.COMMUNITY_SCOPE, cache.CATALOGUE_SCOPE]
-        with cache.product_page_versions(product.pk, scopes):
+        with cache.product_page(
+            vendor_slug,
+            product_slug,
+            scopes=[PRIORITIES_SCOPE, cache.COMMUNITY_SCOPE],
+            load=lambda: public.product_get(
+                vendor_slug=vendor_slug, product_slug=product_slug
+            ),
+        ) as product:
+            if product is None:
+                raise Http404
             return render(
                 request,
                 "vendors/product_detail.html",

@@ -39,7 +39,7 @@ def _html(client: Any, product: Product) -> str:
     return str(response.content.decode())
 
 
-def test_warm_signed_in_product_page_runs_four_queries_and_one_cache_read(
+def test_warm_signed_in_product_page_runs_three_queries_and_one_cache_read(
     client: Any,
     page_caches: Any,
     published_a: Product,
@@ -56,8 +56,9 @@ def test_warm_signed_in_product_page_runs_four_queries_and_one_cache_read(
     monkeypatch.setattr(
         django_cache, "get_many", lambda *a, **k: reads.append(a) or get_many(*a, **k)
     )
-    # when / then: the session, the member, the product and their follow level
-    with django_assert_num_queries(4):
+    # when / then: the session, the member and their follow level (the product is
+    # kept by the process under the catalogue's version)
+    with django_assert_num_queries(3):
         html = _html(client, published_a)
     assert len(reads) == 1
     assert "Stacks and loan history" in html
@@ -103,3 +104,43 @@ def test_a_renamed_product_or_vendor_shows_at_once(
         vendor.name = "Vendor A Renamed"
         vendor.save(update_fields=["name"])
     assert "Vendor A Renamed</a></p>" in _html(client, published_a)
+
+
+def test_a_new_slug_or_a_deleted_product_applies_at_once(
+    client: Any,
+    page_caches: Any,
+    published_a: Product,
+    library_worker: Any,
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    client.force_login(library_worker)
+    old_url = _url(published_a)
+    assert client.get(old_url).status_code == 200
+    assert client.get(old_url).status_code == 200  # from the kept product
+    with django_capture_on_commit_callbacks(execute=True):
+        published_a.slug = "stacks-cloud"
+        published_a.save(update_fields=["slug"])
+    assert client.get(old_url).status_code == 404
+    assert "<h1>Stacks</h1>" in _html(client, published_a)
+    shelf = Product.objects.create(
+        organisation=published_a.organisation,
+        name="Shelf",
+        slug="shelf",
+        product_type="other",
+    )
+    url = _url(shelf)
+    assert client.get(url).status_code == 200
+    assert client.get(url).status_code == 200  # from the kept product
+    with django_capture_on_commit_callbacks(execute=True):
+        shelf.delete()
+    assert client.get(url).status_code == 404
+
+
+def test_each_request_gets_its_own_product(
+    client: Any, page_caches: Any, published_a: Product, library_worker: Any
+) -> None:
+    client.force_login(library_worker)
+    first = client.get(_url(published_a)).context["product"]
+    second = client.get(_url(published_a)).context["product"]
+    assert first == second
+    assert first is not second
