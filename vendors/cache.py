@@ -34,10 +34,12 @@ cache outlives each test's rolled-back rows.
 
 from __future__ import annotations
 
+import copy
 import functools
 import hashlib
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Final, TypeVar
 
@@ -181,6 +183,53 @@ def published_value(
         build=build,
         timeout=FRAGMENT_TIMEOUT,
     )
+
+
+#: Products found by their slugs, kept by this process with the catalogue version
+#: they were read under (values ``(token, product)``).
+_products = pagecache.LocalCopies(max_bytes=64 * 1000)
+
+
+@contextmanager
+def product_page(
+    vendor_slug: str,
+    product_slug: str,
+    *,
+    scopes: Sequence[str],
+    load: Callable[[], Any],
+) -> Iterator[Any]:
+    """Yield a product page's product (or None), its parts' versions read together.
+
+    One round trip reads the catalogue's version, the product's own (of the product
+    these slugs named last time), those of ``scopes`` and of the related content
+    (see :func:`cop.core.pagecache.versions_read_together`). ``load()`` reads the
+    product from the database unless this process kept it under the current
+    catalogue version (every product and vendor row change replaces it); each
+    request gets its own copy.
+    """
+    if not enabled():
+        yield load()
+        return
+    slugs = f"{vendor_slug}/{product_slug}"
+    kept = _products.get(slugs)
+    guess = [product_scope(kept[1].pk)] if kept is not None else []
+    with pagecache.versions_read_together(
+        [CATALOGUE_SCOPE, *guess, *scopes, REFERENCE_SCOPE],
+        extra_keys=_related_version_keys(),
+    ):
+        catalogue: str | None
+        try:
+            (catalogue,) = pagecache.scope_versions([CATALOGUE_SCOPE])
+        except Exception:
+            logger.warning("vendors catalogue version unavailable", exc_info=True)
+            catalogue = None
+        if catalogue is not None and kept is not None and kept[0] == catalogue:
+            product = kept[1]
+        else:
+            product = load()
+            if product is not None and catalogue is not None:
+                _products.put(slugs, (catalogue, product), 64)
+        yield copy.copy(product) if product is not None else None
 
 
 def _related_version_keys() -> list[str]:

@@ -18,6 +18,7 @@ from django.urls import reverse
 from django.utils.safestring import SafeString, mark_safe
 from django.views.decorators.http import require_safe
 
+from cop.core.kept_html import render_kept
 from cop.privacy.aggregates import privacy_k
 from vendors import cache, exports, hooks, permissions
 from vendors import selectors_priorities as signals
@@ -65,6 +66,17 @@ def vendor_detail(request: HttpRequest, vendor_slug: str) -> HttpResponse:
             ),
             "k": privacy_k(),
         },
+    )
+
+
+def product_intro_html(product: Product) -> SafeString:
+    """Return the top of ``product``'s page: vendor, name, type, website, description."""
+    return cache.published_html(
+        scopes=[cache.product_scope(product.pk), cache.CATALOGUE_SCOPE],
+        parts=["product-intro", str(product.pk)],
+        render=lambda: render_to_string(
+            "vendors/_product_intro.html", {"product": product}
+        ),
     )
 
 
@@ -136,24 +148,40 @@ def product_detail(
     """
 
     def respond() -> HttpResponse:
-        product = _product_or_404(vendor_slug, product_slug)
-        return render(
-            request,
-            "vendors/product_detail.html",
-            {
-                "product": product,
-                "published_html": product_published_html(product),
-                "can_edit": request.user.is_authenticated
-                and permissions.can_edit_product(request.user, product),
-                "community_html": product_community_html(
-                    product,
-                    can_set_priorities=permissions.can_set_priorities(request.user),
-                ),
-                "related": hooks.related_content_for(
-                    product=product, viewer=request.user
-                ),
-            },
-        )
+        with cache.product_page(
+            vendor_slug,
+            product_slug,
+            scopes=[PRIORITIES_SCOPE, cache.COMMUNITY_SCOPE],
+            load=lambda: public.product_get(
+                vendor_slug=vendor_slug, product_slug=product_slug
+            ),
+        ) as product:
+            if product is None:
+                raise Http404
+            return render(
+                request,
+                "vendors/product_detail.html",
+                {
+                    "product": product,
+                    "intro_html": product_intro_html(product),
+                    "published_html": product_published_html(product),
+                    "can_edit": request.user.is_authenticated
+                    and permissions.can_edit_product(request.user, product),
+                    "community_html": product_community_html(
+                        product,
+                        can_set_priorities=permissions.can_set_priorities(request.user),
+                    ),
+                    "related_html": render_kept(
+                        "includes/related_content.html",
+                        {
+                            "related": hooks.related_content_for(
+                                product=product, viewer=request.user
+                            )
+                        },
+                        request,
+                    ),
+                },
+            )
 
     return cache.anonymous_page(
         request,

@@ -29,7 +29,9 @@ import secrets
 import threading
 import time
 from collections import OrderedDict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Any, Final, TypeVar, cast
 
 from django.conf import settings
@@ -102,8 +104,14 @@ def scope_versions(
     (:func:`note_versions`). Raises :class:`CacheUnavailableError` or whatever the
     backend raises; callers guard.
     """
-    cache = _checked_cache()
     keys = [_VERSION_PREFIX + scope for scope in scopes] + list(extra_keys)
+    read = _read_together.get()
+    if read is not None and all(key in read for key in keys):
+        tokens = [read[key] for key in keys]
+        if request is not None:
+            note_versions(request, keys, tokens)
+        return tokens
+    cache = _checked_cache()
     found = cache.get_many(keys)
     missing = [key for key in keys if key not in found]
     if missing:
@@ -115,6 +123,37 @@ def scope_versions(
     if request is not None:
         note_versions(request, keys, tokens)
     return tokens
+
+
+#: The version tokens :func:`versions_read_together` read for the current block.
+_read_together: ContextVar[dict[str, str] | None] = ContextVar(
+    "cop_versions_read_together", default=None
+)
+
+
+@contextmanager
+def versions_read_together(
+    scopes: Sequence[str], *, extra_keys: Sequence[str] = ()
+) -> Iterator[None]:
+    """Read these versions in one round trip for every lookup inside the block.
+
+    For a page made of several cached parts: :func:`scope_versions` answers from
+    this one read instead of a round trip per part (keys it did not read still go
+    to the cache). The tokens are read before anything in the block is built, as
+    each part would read them. When the cache is down the block runs without them.
+    """
+    try:
+        tokens = scope_versions(scopes, extra_keys=extra_keys)
+        keys = [_VERSION_PREFIX + scope for scope in scopes] + list(extra_keys)
+        read: dict[str, str] | None = dict(zip(keys, tokens, strict=True))
+    except Exception:
+        logger.warning("page cache versions unavailable", exc_info=True)
+        read = None
+    reset = _read_together.set(read)
+    try:
+        yield
+    finally:
+        _read_together.reset(reset)
 
 
 def scope_version_key(scope: str) -> str:

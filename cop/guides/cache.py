@@ -34,6 +34,7 @@ import functools
 import hashlib
 import logging
 from collections.abc import Callable, Sequence
+from contextlib import AbstractContextManager, nullcontext
 from pathlib import Path
 from typing import Any, Final
 
@@ -116,6 +117,21 @@ def viewer_independent_html(
         fresh=_fresh,
     )
     return mark_safe(html)  # noqa: S308 - HTML rendered by a template
+
+
+def page_versions() -> AbstractContextManager[None]:
+    """Read every version a home page or guide is keyed on, in one round trip.
+
+    The route, the restriction check, the viewer-independent part and the anonymous
+    page each look their versions up; inside this block they answer from the one
+    read (see :func:`cop.core.pagecache.versions_read_together`).
+    """
+    if not enabled():
+        return nullcontext()
+    return pagecache.versions_read_together(
+        [PAGES_SCOPE, REFERENCES_SCOPE, REVIEWERS_SCOPE],
+        extra_keys=[key() for _name, key in home_content_versions],
+    )
 
 
 def any_view_restriction() -> bool:

@@ -8,7 +8,9 @@ remembers where a path led (the site, the page's type and id) under the version 
 the ``guides:pages`` scope, which every publish, unpublish, move or deletion
 replaces, and hands Wagtail that route on the next request through the request
 attributes Wagtail itself caches it in (``_wagtail_site``,
-``_wagtail_route_for_request``): one query then loads the page.
+``_wagtail_route_for_request``): one compiled query then loads the page, and the
+process keeps it under the same key, so later requests copy it without a query
+(each request gets its own copy, without related rows loaded before).
 
 Only plain pages are remembered (no routable pages, whose route depends on the
 rest of the path, no arguments) and only for GET and HEAD; the view restrictions,
@@ -18,11 +20,12 @@ that is down means Wagtail routes as usual.
 
 from __future__ import annotations
 
+import copy
 import logging
-import threading
 from typing import Any, Final
 
 from django.contrib.contenttypes.models import ContentType
+from django.db.models import Model, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.utils import translation
 from wagtail import views as wagtail_views
@@ -38,25 +41,6 @@ logger = logging.getLogger(__name__)
 
 _SAFE_METHODS: Final = frozenset({"GET", "HEAD"})
 _ROUTE_TIMEOUT: Final = 3600
-_page_rows: dict[type, PreparedQuery] = {}
-_page_rows_lock = threading.Lock()
-
-
-def _live_page_row(model: type) -> PreparedQuery:
-    """The query that loads a live page of ``model`` by id, compiled once per process.
-
-    Building and compiling a page type's query (its table joined to Wagtail's page
-    table) costs Django more than PostgreSQL takes to answer it.
-    """
-    prepared = _page_rows.get(model)
-    if prepared is None:
-        manager = model._default_manager  # type: ignore[attr-defined]
-        prepared = PreparedQuery(
-            lambda pk: manager.filter(pk=pk, live=True), pk=2_101_999_501
-        )
-        with _page_rows_lock:
-            prepared = _page_rows.setdefault(model, prepared)
-    return prepared
 
 
 def _key(request: HttpRequest, path: str) -> str | None:
@@ -82,16 +66,48 @@ def _stored(key: str) -> dict[str, Any]:
     return found or {}
 
 
-def _prefill(request: HttpRequest, route: dict[str, Any]) -> bool:
+#: One compiled query per page type: the live page of that type with its id.
+_LIVE_PAGE: dict[type[Model], PreparedQuery] = {}
+
+
+def _live_page(model: type[Model]) -> PreparedQuery:
+    """Return the compiled "live page ``page_id`` of type ``model``" query."""
+    prepared = _LIVE_PAGE.get(model)
+    if prepared is None:
+
+        def build(page_id: int) -> QuerySet[Any]:
+            return model._default_manager.filter(pk=page_id, live=True).order_by("pk")
+
+        prepared = _LIVE_PAGE.setdefault(
+            model, PreparedQuery(build, page_id=2_101_999_301)
+        )
+    return prepared
+
+
+#: Live pages loaded by remembered routes, kept by this process under the route's
+#: key (which names the tree version: a publish, unpublish or move misses).
+_kept_pages = pagecache.LocalCopies(max_bytes=64 * 1000)
+_PAGE_SIZE: Final = 64
+
+
+def _prefill(request: HttpRequest, key: str, route: dict[str, Any]) -> bool:
     """Set Wagtail's route attributes on ``request`` from ``route``; False if none."""
     if not route:
         return False
     model = ContentType.objects.get_for_id(route["content_type"]).model_class()
     if model is None:
         return False
-    page = _live_page_row(model).first(pk=route["page"])
-    if page is None:
-        return False
+    kept = _kept_pages.get(key)
+    if kept is None:
+        kept = _live_page(model).first(page_id=route["page"])
+        if kept is None:
+            return False
+        _kept_pages.put(key, kept, _PAGE_SIZE)
+    # Each request serves its own copy, without related rows an earlier request
+    # loaded: they may have changed under another version (a reviewer's name).
+    page = copy.copy(kept)
+    page._state.fields_cache = {}
+    page.__dict__.pop("_prefetched_objects_cache", None)
     request._wagtail_site = Site(**route["site"])  # type: ignore[attr-defined]
     request._wagtail_route_for_request = RouteResult(page)  # type: ignore[attr-defined]
     return True
@@ -128,14 +144,19 @@ def serve(request: HttpRequest, path: str) -> HttpResponse:
     """Serve a Wagtail page, routed from the remembered route when there is one.
 
     The key is read before Wagtail routes, so a route found while the tree changes
-    is kept under the version it may be stale for, never under the new one.
+    is kept under the version it may be stale for, never under the new one. The
+    versions of the page's cached parts are read then too, in the same round trip.
     """
-    key = _key(request, path)
-    if key is None:
+    if request.method not in _SAFE_METHODS or not cache.enabled():
         response: HttpResponse = wagtail_views.serve(request, path)
         return response
-    prefilled = _prefill(request, _stored(key))
-    response = wagtail_views.serve(request, path)
-    if not prefilled:
-        _remember(request, key)
-    return response
+    with cache.page_versions():
+        key = _key(request, path)
+        if key is None:
+            response = wagtail_views.serve(request, path)
+            return response
+        prefilled = _prefill(request, key, _stored(key))
+        response = wagtail_views.serve(request, path)
+        if not prefilled:
+            _remember(request, key)
+        return response

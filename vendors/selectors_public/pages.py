@@ -12,10 +12,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
+from typing import cast
 
 from django.db.models import OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 
+from cop.core.prepared import PreparedQuery
 from cop.members.models import Organisation
 from cop.members.services.representation import verified_representatives
 from cop.privacy.models import Criterion
@@ -122,8 +124,7 @@ def vendor_products(*, vendor: Organisation) -> list[ProductSummary]:
     return _summaries(list(vendor.products.all()))
 
 
-def product_get(*, vendor_slug: str, product_slug: str) -> Product | None:
-    """Return the product ``product_slug`` of vendor ``vendor_slug``, or None."""
+def _product_by_slugs(vendor_slug: str, product_slug: str) -> QuerySet[Product]:
     return (
         Product.objects.select_related("organisation")
         .filter(
@@ -131,8 +132,24 @@ def product_get(*, vendor_slug: str, product_slug: str) -> Product | None:
             organisation__kind__in=PRODUCT_OWNER_KINDS,
             slug=product_slug,
         )
-        .first()
+        .order_by("pk")
     )
+
+
+# Every product page reads its product this way: compiled once per process.
+_PRODUCT_BY_SLUGS = PreparedQuery(
+    _product_by_slugs,
+    vendor_slug="cop-prepared-vendor-slug-slot",
+    product_slug="cop-prepared-product-slug-slot",
+)
+
+
+def product_get(*, vendor_slug: str, product_slug: str) -> Product | None:
+    """Return the product ``product_slug`` of vendor ``vendor_slug``, or None."""
+    product = _PRODUCT_BY_SLUGS.first(
+        vendor_slug=vendor_slug, product_slug=product_slug
+    )
+    return cast("Product | None", product)
 
 
 def products_by_keys(*, keys: Sequence[str]) -> dict[str, Product]:

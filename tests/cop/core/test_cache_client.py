@@ -1,45 +1,60 @@
-"""The Redis cache keeps one client per connection pool, and still degrades when down."""
+"""``ResilientRedisCache`` builds one Redis client per connection pool, not one per call."""
 
 from __future__ import annotations
 
-import pytest
+import threading
+
 import redis
 
 from cop.core.cache import ResilientRedisCache
 from tests.integration_support import service_missing
 
-REDIS_TEST_URL = "redis://127.0.0.1:6379/14"
+
+def _cache() -> ResilientRedisCache:
+    # Nothing listens on port 9 (discard): building clients opens no connection.
+    return ResilientRedisCache("redis://127.0.0.1:9/4", {})
 
 
-@pytest.fixture
-def live_cache() -> ResilientRedisCache:
-    try:
-        redis.Redis.from_url(REDIS_TEST_URL, socket_connect_timeout=1).ping()
-    except redis.RedisError:
-        service_missing("Redis is not reachable at 127.0.0.1:6379")
-    return ResilientRedisCache(REDIS_TEST_URL, {"KEY_PREFIX": "cop-client-test"})
+def test_the_client_is_built_once_per_pool():
+    cache = _cache()
+    first = cache._cache.get_client("a")
+    assert cache._cache.get_client("b") is first
+    assert cache._cache.get_client("a", write=True) is first  # one server: one pool
+    assert first.connection_pool is cache._cache._get_connection_pool(False)
 
 
-def test_one_client_serves_every_call(live_cache: ResilientRedisCache) -> None:
-    client = live_cache._cache.get_client("a")
+def test_threads_share_the_client():
+    cache = _cache()
+    seen = []
+    threads = [
+        threading.Thread(target=lambda: seen.append(cache._cache.get_client()))
+        for _ in range(4)
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len({id(client) for client in seen}) == 1
 
-    live_cache.set("a", "first", 30)
-    live_cache.set_many({"b": "second"}, 30)
 
-    assert live_cache._cache.get_client("b", write=True) is client
-    assert live_cache.get_many(["a", "b"]) == {"a": "first", "b": "second"}
-    live_cache.delete_many(["a", "b"])
-    assert live_cache.get("a") is None
-
-
-def test_an_unreachable_redis_still_answers_from_the_fallback() -> None:
+def test_a_down_server_still_answers_from_the_fallback():
     cache = ResilientRedisCache(
-        # Nothing listens on port 9 (discard) of the loopback address.
-        "redis://127.0.0.1:9/0",
+        "redis://127.0.0.1:9/4",
         {"OPTIONS": {"socket_connect_timeout": 0.2, "socket_timeout": 0.2}},
     )
+    cache.set("k", "v")
+    assert cache.get("k") == "v"
 
-    cache.set("kept", "locally", 30)
 
-    assert cache.get("kept") == "locally"
-    assert cache._cache.get_client() is cache._cache.get_client(write=True)
+def test_the_shared_client_reads_and_writes_a_live_redis():
+    url = "redis://127.0.0.1:6379/14"
+    try:
+        redis.Redis.from_url(url, socket_connect_timeout=1).ping()
+    except redis.RedisError:
+        service_missing("Redis is not reachable at 127.0.0.1:6379")
+    cache = ResilientRedisCache(url, {"KEY_PREFIX": "cop-client-test"})
+    cache.set("a", "first", 30)
+    cache.set_many({"b": "second"}, 30)
+    assert cache.get_many(["a", "b"]) == {"a": "first", "b": "second"}
+    cache.delete_many(["a", "b"])
+    assert cache.get("a") is None
