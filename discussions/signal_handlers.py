@@ -68,11 +68,23 @@ def pages_on_member_name_change(sender: Any, user_id: int, **kwargs: Any) -> Non
     cache.names_changed()
 
 
+def pages_on_organisation_change(sender: Any, **kwargs: Any) -> None:
+    """An organisation was saved (its name shows on official posts): pages are dropped.
+
+    Organisations change rarely (a moderator's edit in the admin), so every page that
+    may name one is renewed rather than tracked per organisation.
+    """
+    from discussions import cache
+
+    cache.names_changed()
+
+
 def register() -> None:
     """Register this module's part with the rest of cop (called from AppConfig.ready)."""
     from allauth.account.signals import email_changed, email_confirmed
 
     from cop.guides.hooks import review_due_notifiers
+    from cop.members.models import Organisation
     from cop.members.signals import member_name_changed
     from vendors.models import DisclosureVersion, RoadmapItem, RoadmapStatusChange
 
@@ -87,6 +99,11 @@ def register() -> None:
         bounce_reset_on_email_change, dispatch_uid="discussions_bounce_reset_on_change"
     )
 
+    post_save.connect(
+        pages_on_organisation_change,
+        sender=Organisation,
+        dispatch_uid="discussions_pages_on_organisation_change",
+    )
     post_save.connect(
         notify_on_disclosure_version,
         sender=DisclosureVersion,

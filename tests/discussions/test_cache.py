@@ -440,3 +440,26 @@ def test_a_new_display_name_shows_at_once_on_cached_pages(
         page = _get(viewer, url).content
         assert b"Renamed Reader" in page
         assert old_name not in page
+
+
+def test_a_renamed_organisation_shows_at_once_on_cached_pages(
+    client, topic, moderator, django_capture_on_commit_callbacks
+):
+    from tests.factories import OrganisationFactory
+
+    vendor = OrganisationFactory(kind="vendor", name="Old Vendor Name")
+    PostFactory(topic=topic, organisation=vendor, body="An official answer.")
+    reader = Client()
+    reader.force_login(moderator)
+    url = topic.get_absolute_url()
+    assert b"Old Vendor Name" in _get(client, url).content  # anonymous, cached
+    assert b"Old Vendor Name" in _get(reader, url).content  # members, shared posts
+
+    with django_capture_on_commit_callbacks(execute=True):
+        vendor.name = "New Vendor Name"
+        vendor.save()
+
+    for viewer in (client, reader):
+        page = _get(viewer, url).content
+        assert b"New Vendor Name" in page
+        assert b"Old Vendor Name" not in page
