@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -18,9 +19,12 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture(autouse=True)
-def _no_shared_pages_from_other_tests() -> None:
-    """Start from an empty cache: a whole page shared by an earlier test
-    (cop.core.early_pages) would otherwise answer this test's requests."""
+def _no_shared_pages_between_tests() -> Iterator[None]:
+    """Start and end with an empty cache: a whole page shared by another test
+    (cop.core.early_pages) would otherwise answer this test's requests, or the
+    next test's."""
+    cache.clear()
+    yield
     cache.clear()
 
 
