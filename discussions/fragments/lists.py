@@ -27,8 +27,6 @@ Never another viewer's content, never stale:
 
 from __future__ import annotations
 
-import functools
-import hashlib
 import logging
 import threading
 import time
@@ -36,10 +34,8 @@ from collections import OrderedDict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from pathlib import Path
 from typing import Any, Final
 
-from django.conf import settings
 from django.middleware.csrf import get_token
 from django.template.loader import render_to_string
 from django.urls import get_script_prefix
@@ -48,6 +44,7 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 from cop.core import pagecache
+from cop.core.early_pages import code_fingerprint
 from discussions import permissions
 from discussions.cache import page_cache_enabled, version_key
 from discussions.selectors import reading as reading_selectors
@@ -72,7 +69,6 @@ logger = logging.getLogger(__name__)
 BODY_TIMEOUT: Final = 300
 #: Longer query strings are rendered per request rather than cached.
 _MAX_QUERY: Final = 256
-_APP_DIR: Final = Path(__file__).resolve().parent.parent
 
 
 def viewer_of(request: Any) -> Any:
@@ -94,20 +90,6 @@ class ListBody:
     html: str
     rows: tuple[tuple[int, str, int], ...]
     valid_until: datetime | None
-
-
-@functools.lru_cache(maxsize=1)
-def _fingerprint() -> str:
-    """Return a hash of the templates and this app's code (a deploy changes the keys)."""
-    digest = hashlib.sha256()
-    templates: list[dict[str, Any]] = settings.TEMPLATES
-    folders = [Path(d) for t in templates for d in t.get("DIRS", [])]
-    files = [f for d in folders for f in sorted(d.rglob("*.html"))]
-    files += sorted(_APP_DIR.rglob("*.py"))
-    for path in files:
-        digest.update(str(path).encode())
-        digest.update(path.read_bytes())
-    return digest.hexdigest()[:16]
 
 
 # Under four weeks a relative time shows its first non-zero unit (see
@@ -182,7 +164,7 @@ class _Marked:
 
 def _context_parts(request: Any) -> list[str]:
     return [
-        _fingerprint(),
+        code_fingerprint(),
         translation.get_language() or "",
         str(timezone.get_current_timezone()),
         get_script_prefix(),
@@ -202,7 +184,7 @@ def _own_unlisted(viewer: Any, site_version: str) -> str:
     # Renewed every BODY_TIMEOUT seconds too, as the bodies (a lost bump).
     period = str(int(time.time() // BODY_TIMEOUT))
     key = pagecache.content_key(
-        _fingerprint(), site_version, period, "own", str(viewer.pk)
+        code_fingerprint(), site_version, period, "own", str(viewer.pk)
     )
     stored = pagecache.stored_value(key)
     if stored is None:
@@ -336,7 +318,7 @@ def follow_control_html(request: Any, viewer: Any, *, space: Any) -> SafeString:
     """
     signed_in = bool(viewer.is_authenticated)
     key = (
-        _fingerprint(),
+        code_fingerprint(),
         translation.get_language(),
         get_script_prefix(),
         viewer.pk if signed_in else None,

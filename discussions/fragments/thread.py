@@ -40,7 +40,7 @@ from discussions import cache as page_cache
 from discussions import permissions
 from discussions.models import ReviewState
 from discussions.selectors import posts as post_selectors
-from discussions.selectors import topics as topic_selectors
+from discussions.selectors import topic_facts
 
 from .posts import PostParts, post_shared_parts
 from .shared import SharedPosts, shared_key
@@ -167,7 +167,7 @@ def _entry_build(*, topic: Any, first: int, end: int) -> ThreadEntry:
         rows=tuple(_values(post) for post in posts),
         parts=parts,
         accepted=_values(accepted) if accepted is not None else None,
-        tags=tuple(topic_selectors.topic_tags(topic=topic)),
+        tags=tuple(topic_facts.topic_tags(topic=topic)),
     )
 
 

@@ -240,22 +240,15 @@ def accepted_answer_get(
     Reuses the post from ``page_posts`` when it is on the current page; otherwise
     costs one query (none when the topic has no accepted answer).
     """
-    if topic.accepted_answer_id is None:
-        return None
-    answer = next((p for p in page_posts if p.pk == topic.accepted_answer_id), None)
+    answer = accepted_answer_every(topic=topic, page_posts=page_posts)
     if answer is None:
-        answer = (
-            Post.objects.filter(pk=topic.accepted_answer_id)
-            .select_related("author", "organisation")
-            .first()
-        )
-        if answer is None:
-            return None
-        answer.topic = topic
+        return None
     return answer if permissions.can_see_post_body(viewer, answer) else None
 
 
-def accepted_answer_every(*, topic: Topic, page_posts: list[Post]) -> Post | None:
+def accepted_answer_every(
+    *, topic: Topic, page_posts: list[Post] | tuple[Post, ...] = ()
+) -> Post | None:
     """Return ``topic``'s accepted answer, whoever may read it (the caller selects).
 
     Reuses the post from ``page_posts``; otherwise one query (none without one).

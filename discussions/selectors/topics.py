@@ -25,14 +25,11 @@ __all__ = [
     "TOPICS_PER_PAGE",
     "space_list",
     "tag_get",
-    "topic_closure_reason",
-    "topic_duplicate_target",
     "topic_list",
     "topic_list_viewer_class",
     "topic_own_unlisted_ids",
     "topic_page",
     "topic_rows_prepare",
-    "topic_tags",
 ]
 
 #: Topics per page on the space and tag pages.
@@ -62,21 +59,6 @@ def tag_get(*, viewer: Any, slug: str | None = None, pk: Any = None) -> Tag | No
         permissions.visible_topic_q(viewer), tags=OuterRef("pk")
     )
     return Tag.objects.filter(Exists(readable), **lookup).first()
-
-
-def _topic_tags(topic_id: int) -> Any:
-    return Tag.objects.filter(topics__id=topic_id)
-
-
-_TOPIC_TAGS = PreparedQuery(_topic_tags, topic_id=2_101_999_301)
-
-
-def topic_tags(*, topic: Topic) -> list[Tag]:
-    """Return ``topic``'s tags in their usual order (``topic.tags.all()``, compiled once)."""
-    prefetched = getattr(topic, "_prefetched_objects_cache", {})
-    if "tags" in prefetched:
-        return list(prefetched["tags"])
-    return cast("list[Tag]", list(_TOPIC_TAGS.all(topic_id=topic.pk)))
 
 
 def topic_list(
@@ -417,37 +399,3 @@ def _page_tags(**ids: int) -> QuerySet[Tag]:
 _PAGE_TAGS = PreparedQuery(
     _page_tags, **{f"t{i}": 2_101_999_600 + i for i in range(TOPICS_PER_PAGE)}
 )
-
-
-def topic_closure_reason(*, topic: Topic) -> str:
-    """Return the moderator's public reason for locking or closing ``topic`` ("" if none).
-
-    One query, and only for a locked or duplicate topic. The reason is what the
-    public moderation log shows too.
-    """
-    if not topic.is_locked:
-        return ""
-    from discussions.models import ModerationAction, ModerationEvent
-
-    action = (
-        ModerationAction.DUPLICATE if topic.duplicate_of_id else ModerationAction.LOCK
-    )
-    reason = (
-        ModerationEvent.objects.filter(topic_id=topic.pk, action=action)
-        .order_by("-created_at", "-id")
-        .values_list("reason", flat=True)
-        .first()
-    )
-    return reason or ""
-
-
-def topic_duplicate_target(*, viewer: Any, topic: Topic) -> Topic | None:
-    """Return the topic ``topic`` duplicates when ``viewer`` may read it, else None."""
-    if topic.duplicate_of_id is None:
-        return None
-    target = (
-        Topic.objects.filter(pk=topic.duplicate_of_id).select_related("space").first()
-    )
-    if target is None or not permissions.can_read_topic(viewer, target):
-        return None
-    return target

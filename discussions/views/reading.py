@@ -35,7 +35,7 @@ from discussions.fragments.shared import (
 )
 from discussions.fragments.thread import ThreadPage, kept_topic, thread_page_for
 from discussions.models import Topic, TopicKind
-from discussions.selectors import follow_level_for
+from discussions.selectors import follow_level_for, topic_facts
 from discussions.selectors import moderation as moderation_selectors
 from discussions.selectors import posts as post_selectors
 from discussions.selectors import redflags as redflag_selectors
@@ -181,7 +181,7 @@ def _thread_page(
         + ([(accepted, True)] if accepted and has_opening else []),
         versions=versions,
     )
-    tags = topic_selectors.topic_tags(topic=topic)
+    tags = topic_facts.topic_tags(topic=topic)
     return ThreadPage(page_obj, accepted, shared_posts, tags)
 
 
@@ -241,8 +241,8 @@ def topic_detail(request: HttpRequest, topic_id: int, slug: str) -> HttpResponse
         "opening": posts[0] if has_opening else None,
         "replies": posts[1:] if has_opening else posts,
         "viewer": viewer,
-        "closure_reason": topic_selectors.topic_closure_reason(topic=topic),
-        "duplicate_target": topic_selectors.topic_duplicate_target(
+        "closure_reason": topic_facts.topic_closure_reason(topic=topic),
+        "duplicate_target": topic_facts.topic_duplicate_target(
             viewer=viewer, topic=topic
         ),
         "can_accept": can_accept,
