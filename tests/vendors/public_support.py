@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from django.urls import reverse
 
 from cop.privacy.models import Criterion
 from tests.vendors.disclosure_fixtures import *  # noqa: F403
@@ -22,10 +23,19 @@ __all__ = [
     *_fixtures_all,
     "draft",
     "ordinal_codes",
+    "product_url",
     "publish",
     "published_a",
     "roadmap_item",
 ]
+
+
+def product_url(product: Product) -> str:
+    """Return the public page of ``product``."""
+    return reverse(
+        "vendors:product_detail",
+        kwargs={"vendor_slug": product.organisation.slug, "product_slug": product.slug},
+    )
 
 
 def ordinal_codes(product: Product, count: int | None = None) -> list[str]:

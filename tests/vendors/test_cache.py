@@ -7,16 +7,20 @@ import re
 
 import pytest
 from django.core.cache import cache as django_cache
-from django.urls import reverse
 
 from cop.privacy.services import reference_data_load
 from cop.privacy.signals import reference_data_changed
 from tests.roles import ROLES
 from tests.vendors.disclosure_fixtures import answer_for
 from tests.vendors.public_support import *  # noqa: F403
-from tests.vendors.public_support import ordinal_codes, publish, roadmap_item
+from tests.vendors.public_support import (
+    ordinal_codes,
+    product_url,
+    publish,
+    roadmap_item,
+)
 from vendors import services
-from vendors.models import DisclosureSettings, Product
+from vendors.models import DisclosureSettings
 
 pytestmark = pytest.mark.django_db
 
@@ -30,13 +34,6 @@ def page_cache(settings):
     django_cache.clear()
     yield
     django_cache.clear()
-
-
-def _url(product: Product) -> str:
-    return reverse(
-        "vendors:product_detail",
-        kwargs={"vendor_slug": product.organisation.slug, "product_slug": product.slug},
-    )
 
 
 def _main(response) -> str:
@@ -59,12 +56,12 @@ def test_cached_product_page_equals_uncached_for_every_role(
     if people[role] is not None:
         client.force_login(people[role])
     settings.COP_VENDORS_PAGE_CACHE = False
-    uncached = _main(_get(client, _url(published_a)))
+    uncached = _main(_get(client, product_url(published_a)))
     settings.COP_VENDORS_PAGE_CACHE = True
     django_cache.clear()
 
-    first = _main(_get(client, _url(published_a)))
-    second = _main(_get(client, _url(published_a)))
+    first = _main(_get(client, product_url(published_a)))
+    second = _main(_get(client, product_url(published_a)))
 
     assert first == uncached
     assert second == uncached
@@ -92,10 +89,10 @@ def test_cached_comparison_equals_uncached_for_every_role(
 def test_anonymous_page_comes_whole_from_the_cache_without_a_cookie(
     client, page_cache, published_a, django_assert_num_queries
 ):
-    assert _get(client, _url(published_a))["X-Cop-Page-Cache"] == "miss"
+    assert _get(client, product_url(published_a))["X-Cop-Page-Cache"] == "miss"
 
     with django_assert_num_queries(0):
-        response = _get(client, _url(published_a))
+        response = _get(client, product_url(published_a))
 
     assert response["X-Cop-Page-Cache"] == "hit"
     assert not response.cookies
@@ -104,16 +101,16 @@ def test_anonymous_page_comes_whole_from_the_cache_without_a_cookie(
 def test_signed_in_pages_are_never_served_whole_from_the_cache(
     client, page_cache, published_a, library_worker
 ):
-    _get(client, _url(published_a))  # an anonymous reader fills the cache
+    _get(client, product_url(published_a))  # an anonymous reader fills the cache
     client.force_login(library_worker)
 
-    response = _get(client, _url(published_a))
+    response = _get(client, product_url(published_a))
 
     assert "X-Cop-Page-Cache" not in response
     assert "Sign out" in response.content.decode()
     # and what a member saw is never shown to the next anonymous reader
     client.logout()
-    assert "Sign out" not in _get(client, _url(published_a)).content.decode()
+    assert "Sign out" not in _get(client, product_url(published_a)).content.decode()
 
 
 def test_signed_in_product_page_queries_stay_constant(
@@ -127,9 +124,9 @@ def test_signed_in_product_page_queries_stay_constant(
     django_assert_max_num_queries,
 ):
     client.force_login(library_worker)
-    _get(client, _url(published_a))
+    _get(client, product_url(published_a))
     with django_assert_max_num_queries(50) as baseline:
-        _get(client, _url(published_a))
+        _get(client, product_url(published_a))
     # counted now: the connection's query log is a bounded deque
     expected = len(baseline.captured_queries)
     assert expected > 0
@@ -142,10 +139,10 @@ def test_signed_in_product_page_queries_stay_constant(
     )
     for n in range(3):
         roadmap_item(published_a, vendor_rep_a, title=f"Item {n}")
-    _get(client, _url(published_a))  # renders the new version once
+    _get(client, product_url(published_a))  # renders the new version once
     # then
     with django_assert_num_queries(expected):
-        _get(client, _url(published_a))
+        _get(client, product_url(published_a))
 
 
 def test_product_page_is_never_stale_after_a_publish(
@@ -159,59 +156,62 @@ def test_product_page_is_never_stale_after_a_publish(
 ):
     code = ordinal_codes(published_a, 1)[0]
     client.force_login(library_worker)
-    before = _get(client, _url(published_a)).content.decode()
+    before = _get(client, product_url(published_a)).content.decode()
     client.logout()
-    _get(client, _url(published_a))  # cached for anonymous readers too
+    _get(client, product_url(published_a))  # cached for anonymous readers too
     assert "Version 2," not in before
 
     with django_capture_on_commit_callbacks(execute=True):
         publish(published_a, vendor_rep_a, moderator, [answer_for(code, 1, note="NEW")])
 
-    assert "NEW" in _get(client, _url(published_a)).content.decode()
+    assert "NEW" in _get(client, product_url(published_a)).content.decode()
     client.force_login(library_worker)
-    assert "Version 2," in _get(client, _url(published_a)).content.decode()
+    assert "Version 2," in _get(client, product_url(published_a)).content.decode()
 
 
 def test_roadmap_change_reaches_the_cached_page_and_comparison(
     client, page_cache, published_a, vendor_rep_a, django_capture_on_commit_callbacks
 ):
-    _get(client, _url(published_a))
+    _get(client, product_url(published_a))
     with django_capture_on_commit_callbacks(execute=True):
         item = roadmap_item(published_a, vendor_rep_a, title="Shorter logs")
-    assert "Shorter logs" in _get(client, _url(published_a)).content.decode()
+    assert "Shorter logs" in _get(client, product_url(published_a)).content.decode()
 
     with django_capture_on_commit_callbacks(execute=True):
         services.roadmap_item_change_status(
             item=item, actor=vendor_rep_a, status="shipped"
         )
 
-    assert "roadmap__item--shipped" in _get(client, _url(published_a)).content.decode()
+    assert (
+        "roadmap__item--shipped"
+        in _get(client, product_url(published_a)).content.decode()
+    )
 
 
 def test_reference_data_or_settings_change_invalidates_every_page(
     client, page_cache, published_a, django_capture_on_commit_callbacks
 ):
-    first = _get(client, _url(published_a))
-    assert _get(client, _url(published_a))["X-Cop-Page-Cache"] == "hit"
+    first = _get(client, product_url(published_a))
+    assert _get(client, product_url(published_a))["X-Cop-Page-Cache"] == "hit"
 
     with django_capture_on_commit_callbacks(execute=True):
         reference_data_changed.send(sender=None)
-    assert _get(client, _url(published_a))["X-Cop-Page-Cache"] == "miss"
+    assert _get(client, product_url(published_a))["X-Cop-Page-Cache"] == "miss"
 
     with django_capture_on_commit_callbacks(execute=True):
         DisclosureSettings.objects.create(stale_after_months=1)
-    assert _get(client, _url(published_a))["X-Cop-Page-Cache"] == "miss"
+    assert _get(client, product_url(published_a))["X-Cop-Page-Cache"] == "miss"
     assert first.status_code == 200
 
 
 def test_reference_data_load_that_changes_nothing_keeps_the_cache(
     client, page_cache, published_a, django_capture_on_commit_callbacks
 ):
-    _get(client, _url(published_a))
+    _get(client, product_url(published_a))
     with django_capture_on_commit_callbacks(execute=True):
         reference_data_load()  # the same files: nothing written
 
-    assert _get(client, _url(published_a))["X-Cop-Page-Cache"] == "hit"
+    assert _get(client, product_url(published_a))["X-Cop-Page-Cache"] == "hit"
 
 
 def test_comparison_reflects_a_new_publish(
@@ -266,7 +266,7 @@ def test_cache_down_renders_uncached(client, page_cache, published_a, monkeypatc
 
     monkeypatch.setattr(django_cache, "get_many", broken)
 
-    response = _get(client, _url(published_a))
+    response = _get(client, product_url(published_a))
     assert "Privacy disclosure" in response.content.decode()
     assert "X-Cop-Page-Cache" not in response
 
@@ -279,8 +279,8 @@ def test_anonymous_product_page_is_answered_before_the_session_middleware(
     moderator,
     django_capture_on_commit_callbacks,
 ):
-    _get(client, _url(published_a))
-    hit = _get(client, _url(published_a))
+    _get(client, product_url(published_a))
+    hit = _get(client, product_url(published_a))
     # neither the session nor the authentication middleware ran
     assert not hasattr(hit.wsgi_request, "session")
     assert hit["X-Cop-Page-Cache"] == "hit"
@@ -291,7 +291,7 @@ def test_anonymous_product_page_is_answered_before_the_session_middleware(
         publish(
             published_a, vendor_rep_a, moderator, [answer_for(code, 1, note="NEWER")]
         )
-    after = _get(client, _url(published_a))
+    after = _get(client, product_url(published_a))
 
     assert hasattr(after.wsgi_request, "session")
     assert "NEWER" in after.content.decode()

@@ -12,14 +12,13 @@ import re
 
 import pytest
 from django.core.cache import cache as django_cache
-from django.urls import reverse
 
 from cop.core import pagecache
 from tests.roles import ROLES
 from tests.vendors.priorities_support import criteria_of, libraries, vote
 from tests.vendors.public_support import *  # noqa: F403
+from tests.vendors.public_support import product_url
 from vendors import cache
-from vendors.models import Product
 
 pytestmark = pytest.mark.django_db
 
@@ -33,13 +32,6 @@ def page_cache(settings):
     django_cache.clear()
     yield
     django_cache.clear()
-
-
-def _url(product: Product) -> str:
-    return reverse(
-        "vendors:product_detail",
-        kwargs={"vendor_slug": product.organisation.slug, "product_slug": product.slug},
-    )
 
 
 def _main(response) -> str:
@@ -64,7 +56,7 @@ def voted(product_a, django_capture_on_commit_callbacks):
 def test_cached_community_parts_equal_uncached_for_every_role(
     client, settings, people, published_a, voted, role, page
 ):
-    url = _url(published_a) if page == "product" else COMMUNITY
+    url = product_url(published_a) if page == "product" else COMMUNITY
     if people[role] is not None:
         client.force_login(people[role])
     settings.COP_VENDORS_PAGE_CACHE = False
@@ -81,7 +73,7 @@ def test_cached_community_parts_equal_uncached_for_every_role(
 def test_one_roles_variant_is_never_shown_to_another(
     client, page_cache, published_a, library_worker, vendor_rep_a, page
 ):
-    url = _url(published_a) if page == "product" else COMMUNITY
+    url = product_url(published_a) if page == "product" else COMMUNITY
     client.force_login(library_worker)
     assert OWN_PRIORITIES in client.get(url).content.decode()
     client.force_login(vendor_rep_a)
@@ -106,14 +98,14 @@ def test_a_vote_renews_what_signed_in_members_see(
         for pair in pairs[:4]:
             vote(pair, chosen, product=product_a)
     client.force_login(library_worker)
-    assert "</th><td>4</td>" not in client.get(_url(product_a)).content.decode()
+    assert "</th><td>4</td>" not in client.get(product_url(product_a)).content.decode()
     client.get(COMMUNITY)
 
     with django_capture_on_commit_callbacks(execute=True):
         vote(pairs[4], chosen, product=product_a)
 
     cell = f"{chosen[0].title}</th><td>5</td>"
-    assert cell in client.get(_url(product_a)).content.decode()
+    assert cell in client.get(product_url(product_a)).content.decode()
     cached = _main(client.get(COMMUNITY))
     settings.COP_VENDORS_PAGE_CACHE = False
     assert cached == _main(client.get(COMMUNITY))
@@ -143,7 +135,7 @@ def test_signed_in_queries_do_not_grow_with_votes(
     django_assert_max_num_queries,
     page,
 ):
-    url = _url(product_a) if page == "product" else COMMUNITY
+    url = product_url(product_a) if page == "product" else COMMUNITY
     chosen = criteria_of(product_a, 3)
     pairs = libraries(12)
     with django_capture_on_commit_callbacks(execute=True):
@@ -172,7 +164,7 @@ def test_cache_down_renders_the_community_parts_uncached(
 
     monkeypatch.setattr(django_cache, "get_many", broken)
     client.force_login(library_worker)
-    url = _url(product_a) if page == "product" else COMMUNITY
+    url = product_url(product_a) if page == "product" else COMMUNITY
 
     response = client.get(url)
 

@@ -11,18 +11,10 @@ from cop.privacy.data_files import at_a_glance_read
 from cop.privacy.models import Criterion
 from tests.vendors.disclosure_fixtures import answer_for
 from tests.vendors.public_support import *  # noqa: F403
-from tests.vendors.public_support import publish, roadmap_item
+from tests.vendors.public_support import product_url, publish, roadmap_item
 from vendors import services
-from vendors.models import Product
 
 pytestmark = pytest.mark.django_db
-
-
-def _url(product: Product) -> str:
-    return reverse(
-        "vendors:product_detail",
-        kwargs={"vendor_slug": product.organisation.slug, "product_slug": product.slug},
-    )
 
 
 def _glance(html: str) -> str:
@@ -54,7 +46,7 @@ def lms_page(product_a, vendor_rep_a, moderator):
 
 
 def test_glance_answers_borrowing_history_first_with_details(client, lms_page):
-    html = client.get(_url(lms_page)).content.decode()
+    html = client.get(product_url(lms_page)).content.decode()
 
     glance = _glance(html)
     assert "Is borrowing or reading history kept by default?" in glance
@@ -71,14 +63,14 @@ def test_glance_leaves_out_questions_whose_criteria_do_not_apply(
 ):
     publish(product_b, vendor_rep_b, moderator, [answer_for("VPD-DSC-03", 0)])
 
-    glance = _glance(client.get(_url(product_b)).content.decode())
+    glance = _glance(client.get(product_url(product_b)).content.decode())
 
     assert "Borrowing history opt-in" not in glance  # an ILS criterion
     assert "Personalisation opt-in" in glance  # the discovery answer to it
 
 
 def test_detail_values_are_labelled_inside_the_answer_cell(client, lms_page):
-    html = client.get(_url(lms_page)).content.decode()
+    html = client.get(product_url(lms_page)).content.decode()
 
     row = re.search(r'<tr id="VPD-GOV-02">.*?</tr>', html, re.S).group(0)
     assert "Days of advance notice: <strong>30 days</strong>" in row
@@ -89,7 +81,7 @@ def test_detail_values_are_labelled_inside_the_answer_cell(client, lms_page):
 def test_answered_rows_first_and_gaps_collapsed_to_one_line_per_domain(
     client, lms_page
 ):
-    html = client.get(_url(lms_page)).content.decode()
+    html = client.get(product_url(lms_page)).content.decode()
 
     section = re.search(
         r'<section class="domain" aria-labelledby="domain-GOV">.*?</section>',
@@ -105,7 +97,7 @@ def test_answered_rows_first_and_gaps_collapsed_to_one_line_per_domain(
 
 
 def test_coverage_bars_carry_their_numbers_as_text(client, lms_page):
-    html = client.get(_url(lms_page)).content.decode()
+    html = client.get(product_url(lms_page)).content.decode()
 
     gov = Criterion.objects.current().filter(domain__code="GOV").count()
     assert f"1 of {gov} answered" in html
@@ -126,7 +118,7 @@ def test_changes_read_as_words_not_field_names(
     )
 
     for url in (
-        _url(lms_page),
+        product_url(lms_page),
         reverse(
             "vendors:product_changelog",
             kwargs={"vendor_slug": "vendor-a", "product_slug": "stacks"},
@@ -148,7 +140,7 @@ def test_roadmap_shows_status_badges_on_a_dated_timeline_and_beside_the_answer(
         item=item, actor=vendor_rep_a, status="in_progress"
     )
 
-    html = client.get(_url(lms_page)).content.decode()
+    html = client.get(product_url(lms_page)).content.decode()
 
     assert (
         f'<li id="roadmap-{item.pk}" class="roadmap__item roadmap__item--in_progress">'
@@ -161,7 +153,7 @@ def test_roadmap_shows_status_badges_on_a_dated_timeline_and_beside_the_answer(
 
 
 def test_small_screens_get_no_evidence_column(client, lms_page):
-    html = client.get(_url(lms_page)).content.decode()
+    html = client.get(product_url(lms_page)).content.decode()
 
     assert ">Evidence</th>" not in html  # sources sit inside the answer cell
     assert "Source:" in html

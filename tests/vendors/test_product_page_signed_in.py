@@ -6,11 +6,11 @@ from typing import Any
 
 import pytest
 from django.core.cache import cache as django_cache
-from django.urls import reverse
 
 from cop.members.models import Organisation
 from tests.factories import TopicFactory
 from tests.vendors.public_support import *  # noqa: F403
+from tests.vendors.public_support import product_url
 from vendors.models import Product
 
 pytestmark = pytest.mark.django_db
@@ -26,15 +26,8 @@ def page_caches(settings: Any) -> Any:
     django_cache.clear()
 
 
-def _url(product: Product) -> str:
-    return reverse(
-        "vendors:product_detail",
-        kwargs={"vendor_slug": product.organisation.slug, "product_slug": product.slug},
-    )
-
-
 def _html(client: Any, product: Product) -> str:
-    response = client.get(_url(product))
+    response = client.get(product_url(product))
     assert response.status_code == 200
     return str(response.content.decode())
 
@@ -114,7 +107,7 @@ def test_a_new_slug_or_a_deleted_product_applies_at_once(
     django_capture_on_commit_callbacks: Any,
 ) -> None:
     client.force_login(library_worker)
-    old_url = _url(published_a)
+    old_url = product_url(published_a)
     assert client.get(old_url).status_code == 200
     assert client.get(old_url).status_code == 200  # from the kept product
     with django_capture_on_commit_callbacks(execute=True):
@@ -128,7 +121,7 @@ def test_a_new_slug_or_a_deleted_product_applies_at_once(
         slug="shelf",
         product_type="other",
     )
-    url = _url(shelf)
+    url = product_url(shelf)
     assert client.get(url).status_code == 200
     assert client.get(url).status_code == 200  # from the kept product
     with django_capture_on_commit_callbacks(execute=True):
@@ -140,7 +133,7 @@ def test_each_request_gets_its_own_product(
     client: Any, page_caches: Any, published_a: Product, library_worker: Any
 ) -> None:
     client.force_login(library_worker)
-    first = client.get(_url(published_a)).context["product"]
-    second = client.get(_url(published_a)).context["product"]
+    first = client.get(product_url(published_a)).context["product"]
+    second = client.get(product_url(published_a)).context["product"]
     assert first == second
     assert first is not second

@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 from django.contrib.auth.models import Group
+from django.core.cache import cache as django_cache
 
 from cop.guides.models import GuideIndexPage, GuidePage, HomePage
 from cop.members.permissions import MODERATORS_GROUP
@@ -21,6 +22,15 @@ def _no_shared_pages_from_other_tests() -> None:
     from django.core.cache import cache
 
     cache.clear()
+
+
+@pytest.fixture
+def page_cache(settings: Any) -> Any:
+    """The guides' page cache on, empty before and after."""
+    settings.COP_GUIDES_PAGE_CACHE = True
+    django_cache.clear()
+    yield
+    django_cache.clear()
 
 
 @pytest.fixture

@@ -29,14 +29,6 @@ GUIDE = "/guides/guide-1/"
 
 
 @pytest.fixture
-def page_cache(settings: Any) -> Any:
-    settings.COP_GUIDES_PAGE_CACHE = True
-    django_cache.clear()
-    yield
-    django_cache.clear()
-
-
-@pytest.fixture
 def site(reference: None, home: Any, guide_index: GuideIndexPage, moderator_a: Any):
     """A featured, reviewed guide, an upcoming event and a public discussion."""
     guide = guide_make(

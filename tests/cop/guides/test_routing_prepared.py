@@ -21,14 +21,6 @@ pytestmark = pytest.mark.django_db
 GUIDE = "/guides/guide-1/"
 
 
-@pytest.fixture
-def page_cache(settings: Any) -> Any:
-    settings.COP_GUIDES_PAGE_CACHE = True
-    django_cache.clear()
-    yield
-    django_cache.clear()
-
-
 def _plain(page: Any) -> Any:
     if page is None:
         return None
