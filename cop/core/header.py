@@ -19,8 +19,6 @@ shows something else about the member must register it too. Off with ``DEBUG``
 from __future__ import annotations
 
 import secrets
-import threading
-from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from typing import Any, Final, cast
 
@@ -32,6 +30,7 @@ from django.urls import get_script_prefix
 from django.utils import translation
 from django.utils.safestring import SafeString, mark_safe
 
+from cop.core.memo import KeptMemo
 from cop.core.registry import Registry
 
 __all__ = ["HEADER_TEMPLATE", "header_facts", "site_header"]
@@ -42,27 +41,7 @@ _MEMO_SIZE: Final = 2000
 header_facts: Registry[Callable[[HttpRequest], Hashable]] = Registry("header facts")
 
 
-class _Memo:
-    def __init__(self, size: int) -> None:
-        self.size = size
-        self.items: OrderedDict[tuple[Any, ...], tuple[str, str]] = OrderedDict()
-        self.lock = threading.Lock()
-
-    def get(self, key: tuple[Any, ...]) -> tuple[str, str] | None:
-        with self.lock:
-            found = self.items.get(key)
-            if found is not None:
-                self.items.move_to_end(key)
-            return found
-
-    def put(self, key: tuple[Any, ...], value: tuple[str, str]) -> None:
-        with self.lock:
-            self.items[key] = value
-            while len(self.items) > self.size:
-                self.items.popitem(last=False)
-
-
-_memo = _Memo(_MEMO_SIZE)
+_memo: KeptMemo[tuple[Any, ...], tuple[str, str]] = KeptMemo(_MEMO_SIZE)
 
 
 def _section(path: str) -> str:

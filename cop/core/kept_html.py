@@ -21,8 +21,6 @@ from __future__ import annotations
 
 import dataclasses
 import secrets
-import threading
-from collections import OrderedDict
 from collections.abc import Hashable, Mapping
 from typing import Any, Final
 
@@ -34,6 +32,8 @@ from django.urls import get_script_prefix
 from django.utils import translation
 from django.utils.functional import Promise
 from django.utils.safestring import SafeString, mark_safe
+
+from cop.core.memo import KeptMemo
 
 __all__ = ["render_kept"]
 
@@ -69,27 +69,7 @@ class _PathOnly:
         return self._full_path
 
 
-class _Memo:
-    def __init__(self, size: int) -> None:
-        self.size = size
-        self.items: OrderedDict[Hashable, tuple[str, str]] = OrderedDict()
-        self.lock = threading.Lock()
-
-    def get(self, key: Hashable) -> tuple[str, str] | None:
-        with self.lock:
-            found = self.items.get(key)
-            if found is not None:
-                self.items.move_to_end(key)
-            return found
-
-    def put(self, key: Hashable, value: tuple[str, str]) -> None:
-        with self.lock:
-            self.items[key] = value
-            while len(self.items) > self.size:
-                self.items.popitem(last=False)
-
-
-_memo = _Memo(_MEMO_SIZE)
+_memo: KeptMemo[Hashable, tuple[str, str]] = KeptMemo(_MEMO_SIZE)
 
 
 def render_kept(

@@ -28,9 +28,7 @@ Never another viewer's content, never stale:
 from __future__ import annotations
 
 import logging
-import threading
 import time
-from collections import OrderedDict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -45,6 +43,7 @@ from django.utils.safestring import SafeString, mark_safe
 
 from cop.core import pagecache
 from cop.core.early_pages import code_fingerprint
+from cop.core.memo import KeptMemo
 from discussions import permissions
 from discussions.cache import page_cache_enabled, version_key
 from discussions.selectors import reading as reading_selectors
@@ -278,29 +277,7 @@ def list_body_render(
     return ListBody(str(html), tuple(slots), until)
 
 
-class _Memo:
-    """Recently rendered HTML by key, in this process (bounded, least recent dropped)."""
-
-    def __init__(self, size: int) -> None:
-        self.size = size
-        self.items: OrderedDict[tuple[Any, ...], str] = OrderedDict()
-        self.lock = threading.Lock()
-
-    def get(self, key: tuple[Any, ...]) -> str | None:
-        with self.lock:
-            html = self.items.get(key)
-            if html is not None:
-                self.items.move_to_end(key)
-            return html
-
-    def put(self, key: tuple[Any, ...], html: str) -> None:
-        with self.lock:
-            self.items[key] = html
-            while len(self.items) > self.size:
-                self.items.popitem(last=False)
-
-
-_follow_controls = _Memo(2000)
+_follow_controls: KeptMemo[tuple[Any, ...], str] = KeptMemo(2000)
 #: Where a body shows the reader's follow control (filled in by the view).
 FOLLOW_SLOT: Final = "\x01follow\x01"
 #: Where the request's CSRF token goes in a kept follow control.
